@@ -1,0 +1,1 @@
+"""ComponentResources that turn typed settings into Docker and command resources."""
