@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import typing
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -88,7 +89,7 @@ def _own_values(
 
 def _decode_array(key: str, value: Any, issues: list[ConfigIssue]) -> Any:
     field = StackConfig.model_fields[config_fields()[key][0]]
-    if field.annotation is not tuple[str, ...] or not isinstance(value, str):
+    if typing.get_origin(field.annotation) is not tuple or not isinstance(value, str):
         return value
     # The engine passes array config as a JSON string.
     try:
