@@ -105,7 +105,11 @@ class Markup(_Frozen):
     def multiplier_for(self, pipeline: str | None, model_id: str | None) -> Decimal:
         """Most specific rule wins: pipeline+model, then pipeline alone, then the default."""
         for rule in self.rules:
-            if rule.pipeline == pipeline and rule.model_id is not None and rule.model_id == model_id:
+            if (
+                rule.pipeline == pipeline
+                and rule.model_id is not None
+                and rule.model_id == model_id
+            ):
                 return rule.multiplier
         for rule in self.rules:
             if rule.pipeline == pipeline and rule.model_id is None:

@@ -61,9 +61,7 @@ class Redpanda(pulumi.ComponentResource):
         super().__init__("clearinghouse:redpanda:Redpanda", name, None, opts)
         child = pulumi.ResourceOptions(parent=self, provider=args.provider)
         s = args.settings
-        data = docker.Volume(
-            f"{name}-data", name=f"{args.name_prefix}-redpanda-data", opts=child
-        )
+        data = docker.Volume(f"{name}-data", name=f"{args.name_prefix}-redpanda-data", opts=child)
         config = docker.Volume(
             f"{name}-config", name=f"{args.name_prefix}-redpanda-config", opts=child
         )

@@ -9,7 +9,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from settings.declarations import project_config_declarations  # noqa: E402
+from settings.declarations import project_config_declarations
 
 HEADER = {
     "name": "clearinghouse",

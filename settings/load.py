@@ -146,9 +146,7 @@ def _customers(cfg: StackConfig, issues: list[ConfigIssue]) -> tuple[Customer, .
     return tuple(customers)
 
 
-def _build(
-    cfg: StackConfig, customers: tuple[Customer, ...], project: str, stack: str
-) -> Settings:
+def _build(cfg: StackConfig, customers: tuple[Customer, ...], project: str, stack: str) -> Settings:
     metering = _metering(cfg, customers) if rules.metering_active(cfg) else None
     runtime = _runtime(cfg, stack, metering is not None) if cfg.runtime_enabled else None
     return Settings(project=project, stack=stack, runtime=runtime, metering=metering)

@@ -191,9 +191,7 @@ def _webhook(cfg: StackConfig) -> Iterator[ConfigIssue]:
     if url is not None:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            yield ConfigIssue(
-                "signerWebhookUrl", "not an http(s) URL", "give the full webhook URL"
-            )
+            yield ConfigIssue("signerWebhookUrl", "not an http(s) URL", "give the full webhook URL")
         if parts.username or parts.password:
             yield ConfigIssue(
                 "signerWebhookUrl",

@@ -14,14 +14,15 @@ from typing import Any
 
 import pulumi
 import yaml
+from google.protobuf import struct_pb2
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = "clearinghouse"
 # The engine marks a secret value in a Struct with this signature key and value.
-SECRET_SIG_KEY = rpc._special_sig_key  # noqa: SLF001 - the wire constant, not behaviour
-SECRET_SIG = rpc._special_secret_sig  # noqa: SLF001
+SECRET_SIG_KEY = rpc._special_sig_key
+SECRET_SIG = rpc._special_secret_sig
 
 
 @dataclass
@@ -80,7 +81,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         self.run = run
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
-        response = super().RegisterResource(request)
+        response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
         if request.type != "pulumi:pulumi:Stack":
             self.run.resources.append(
                 RegisteredResource(
@@ -89,7 +90,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
                     urn=response.urn,
                     parent=request.parent,
                     custom=request.custom,
-                    inputs=rpc.deserialize_properties(request.object),
+                    inputs=unwrap_secrets(rpc.deserialize_properties(request.object)),
                     raw_inputs=request.object,
                     dependencies=list(request.dependencies),
                     provider=request.provider,
@@ -98,8 +99,9 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         return response
 
     def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802
-        self.run.component_outputs[request.urn] = rpc.deserialize_properties(request.outputs)
-        return super().RegisterResourceOutputs(request)
+        outputs = unwrap_secrets(rpc.deserialize_properties(request.outputs))
+        self.run.component_outputs[request.urn] = outputs
+        return super().RegisterResourceOutputs(request)  # type: ignore[no-untyped-call]
 
 
 def dev_stack_config() -> dict[str, Any]:
@@ -114,7 +116,7 @@ def _engine_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | tuple):
-        import json  # noqa: PLC0415
+        import json
 
         return json.dumps(list(value))
     return str(value)
@@ -144,6 +146,17 @@ def run_program(
     return run
 
 
+def unwrap_secrets(value: Any) -> Any:
+    """Plain values for assertions; secret-ness is asserted on `raw_inputs` instead."""
+    if isinstance(value, dict):
+        if value.get(SECRET_SIG_KEY) == SECRET_SIG:
+            return unwrap_secrets(value["value"])
+        return {k: unwrap_secrets(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [unwrap_secrets(v) for v in value]
+    return value
+
+
 def is_secret_struct(value: Any) -> bool:
     """True when a protobuf Struct value is the engine's secret wrapper."""
     fields = getattr(value, "fields", None)
@@ -152,18 +165,18 @@ def is_secret_struct(value: Any) -> bool:
     return bool(fields[SECRET_SIG_KEY].string_value == SECRET_SIG)
 
 
-def walk_struct(value: Any) -> Iterator[Any]:
-    """Every nested Struct/ListValue/Value node below `value`, depth first."""
+def walk_plaintext(value: Any) -> Iterator[Any]:
+    """Every nested Struct/ListValue/Value node below `value`, not entering secret wrappers."""
     yield value
-    if hasattr(value, "fields"):
+    if isinstance(value, struct_pb2.Struct) and not is_secret_struct(value):
         for child in value.fields.values():
-            yield from walk_struct(child)
-    elif hasattr(value, "values") and not callable(value.values):
+            yield from walk_plaintext(child)
+    elif isinstance(value, struct_pb2.ListValue):
         for child in value.values:
-            yield from walk_struct(child)
-    elif hasattr(value, "WhichOneof"):
+            yield from walk_plaintext(child)
+    elif isinstance(value, struct_pb2.Value):
         kind = value.WhichOneof("kind")
         if kind == "struct_value":
-            yield from walk_struct(value.struct_value)
+            yield from walk_plaintext(value.struct_value)
         elif kind == "list_value":
-            yield from walk_struct(value.list_value)
+            yield from walk_plaintext(value.list_value)

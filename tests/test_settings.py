@@ -177,7 +177,9 @@ def test_half_configured_metering_fails():
 
 
 def test_metering_on_requires_price_source_for_the_collector():
-    found = issues({"openmeterUrl": "http://om:8888/api/v3/openmeter"}, {**SECRETS, "openmeterApiKey": "k"})
+    found = issues(
+        {"openmeterUrl": "http://om:8888/api/v3/openmeter"}, {**SECRETS, "openmeterApiKey": "k"}
+    )
     assert "collectorEthUsdPrice" in found
 
 

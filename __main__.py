@@ -1,0 +1,17 @@
+"""Pulumi entry point: stack config -> typed settings -> the clearinghouse component."""
+
+import pulumi
+
+from catalog import load_catalog
+from components.clearinghouse import Clearinghouse, ClearinghouseArgs
+from settings import load_from_pulumi
+
+# Both parse fully before anything is declared, so bad config declares nothing.
+settings = load_from_pulumi()
+catalog = load_catalog()
+
+clearinghouse = Clearinghouse(
+    "clearinghouse", ClearinghouseArgs(settings=settings, catalog=catalog)
+)
+for key, value in clearinghouse.outputs.items():
+    pulumi.export(key, value)

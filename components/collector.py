@@ -1,0 +1,91 @@
+"""The OpenMeter benthos-collector: Kafka -> CloudEvents -> OpenMeter ingest."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_docker as docker
+
+import collector as pipeline
+from catalog import Catalog
+from components import container_defaults
+from settings.model import CollectorSettings, KafkaSettings, OpenMeterConnection
+
+# A fixed unprivileged uid: the uploaded config (it embeds the API key) is readable by it alone.
+COLLECTOR_UID = "10001"
+
+
+@dataclass(frozen=True)
+class CollectorArgs:
+    settings: CollectorSettings
+    kafka: KafkaSettings
+    connection: OpenMeterConnection
+    catalog: Catalog
+    name_prefix: str
+    provider: docker.Provider
+    egress_network: docker.Network
+    internal_network: docker.Network
+    labels: dict[str, str]
+    depends_on: Sequence[pulumi.Resource]
+
+
+class Collector(pulumi.ComponentResource):
+    container: docker.Container
+
+    def __init__(
+        self, name: str, args: CollectorArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("clearinghouse:collector:Collector", name, None, opts)
+        s = args.settings
+        child = pulumi.ResourceOptions(parent=self, provider=args.provider)
+        config_dir = posixpath.dirname(pipeline.CONFIG_PATH)
+        config_volume = docker.Volume(
+            f"{name}-config", name=f"{args.name_prefix}-collector-config", opts=child
+        )
+        rendered = pipeline.render_collector_config(
+            collector=s, kafka=args.kafka, connection=args.connection, catalog=args.catalog
+        )
+        self.container = docker.Container(
+            f"{name}-container",
+            name=f"{args.name_prefix}-collector",
+            image=s.image,
+            command=pipeline.collector_command(),
+            user=f"{COLLECTOR_UID}:{COLLECTOR_UID}",
+            ports=[],
+            publish_all_ports=False,
+            network_mode=args.egress_network.name,
+            networks_advanced=[
+                docker.ContainerNetworksAdvancedArgs(name=args.egress_network.name),
+                docker.ContainerNetworksAdvancedArgs(name=args.internal_network.name),
+            ],
+            uploads=[
+                docker.ContainerUploadArgs(
+                    file=pipeline.CONFIG_PATH,
+                    # Secret as a whole: it carries the ingest bearer key (and SASL password).
+                    content=pulumi.Output.secret(rendered),
+                    permissions="0400",
+                    owner=COLLECTOR_UID,
+                    group=COLLECTOR_UID,
+                )
+            ],
+            volumes=[
+                docker.ContainerVolumeArgs(
+                    volume_name=config_volume.name, container_path=config_dir
+                )
+            ],
+            read_only=True,
+            tmpfs={"/tmp": "rw,noexec,nosuid,size=32m"},  # noqa: S108 - tmpfs, not a temp file
+            capabilities=container_defaults.capabilities(),
+            security_opts=[container_defaults.NO_NEW_PRIVILEGES],
+            memory=s.memory_mib,
+            cpus=s.cpus,
+            restart="unless-stopped",
+            labels=container_defaults.labels(args.labels, "collector"),
+            log_driver="json-file",
+            log_opts=container_defaults.log_options(),
+            opts=child.merge(pulumi.ResourceOptions(depends_on=[config_volume, *args.depends_on])),
+        )
+        self.register_outputs({"container_name": self.container.name})
