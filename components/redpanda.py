@@ -61,7 +61,12 @@ class Redpanda(pulumi.ComponentResource):
         super().__init__("clearinghouse:redpanda:Redpanda", name, None, opts)
         child = pulumi.ResourceOptions(parent=self, provider=args.provider)
         s = args.settings
-        data = docker.Volume(f"{name}-data", name=f"{args.name_prefix}-redpanda-data", opts=child)
+        # Unbilled events live here: destroying the stack must not destroy them.
+        data = docker.Volume(
+            f"{name}-data",
+            name=f"{args.name_prefix}-redpanda-data",
+            opts=child.merge(pulumi.ResourceOptions(retain_on_delete=True)),
+        )
         config = docker.Volume(
             f"{name}-config", name=f"{args.name_prefix}-redpanda-config", opts=child
         )

@@ -113,7 +113,13 @@ class Signer(pulumi.ComponentResource):
             )
             data_deps: list[pulumi.Resource] = [secrets]
         else:
-            data = docker.Volume(f"{name}-data", name=f"{args.name_prefix}-signer-data", opts=child)
+            # Holds the chain DB and, without a supplied keystore, the generated key to the
+            # deposit: destroying the stack must not destroy it.
+            data = docker.Volume(
+                f"{name}-data",
+                name=f"{args.name_prefix}-signer-data",
+                opts=child.merge(pulumi.ResourceOptions(retain_on_delete=True)),
+            )
             volumes.append(
                 docker.ContainerVolumeArgs(volume_name=data.name, container_path=DATA_DIR)
             )

@@ -37,6 +37,7 @@ class RegisteredResource:
     raw_inputs: Any
     dependencies: list[str]
     provider: str
+    retain_on_delete: bool
 
 
 @dataclass
@@ -94,6 +95,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
                     raw_inputs=request.object,
                     dependencies=list(request.dependencies),
                     provider=request.provider,
+                    retain_on_delete=request.retainOnDelete,
                 )
             )
         return response

@@ -198,6 +198,13 @@ def test_signer_data_and_secrets_live_on_named_volumes(dev):
     assert volumes["/run/livepeer"]["volumeName"] == "clearinghouse-dev-signer-secrets"
 
 
+def test_state_volumes_survive_destroy(dev):
+    volumes = {r.name: r for r in dev.of_type("docker:index/volume:Volume")}
+    assert volumes["clearinghouse-signer-data"].retain_on_delete is True
+    assert volumes["clearinghouse-redpanda-data"].retain_on_delete is True
+    assert volumes["clearinghouse-signer-secrets"].retain_on_delete is False
+
+
 def test_signer_data_on_a_host_path_when_configured():
     run_ = run({"signerDataHostPath": "/srv/clearinghouse/signer"})
     volumes = {v["containerPath"]: v for v in run_.containers()["signer"].inputs["volumes"]}
