@@ -30,10 +30,7 @@ def _pulumi_type(annotation: Any) -> str:
 
 
 def _declaration(info: FieldInfo) -> dict[str, Any]:
-    annotation = info.annotation
-    if info.metadata and typing.get_origin(annotation) is None:
-        annotation = info.annotation
-    kind = _pulumi_type(annotation)
+    kind = _pulumi_type(info.annotation)
     decl: dict[str, Any] = {"type": kind}
     if kind == "array":
         decl["items"] = {"type": "string"}
