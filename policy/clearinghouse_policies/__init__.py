@@ -1,0 +1,1 @@
+"""Validators of the clearinghouse policy pack, importable without starting the analyzer."""
