@@ -91,6 +91,15 @@ def _kafka(cfg: StackConfig) -> Iterator[ConfigIssue]:
             "SASL needs both kafkaSaslUser and kafkaSaslPassword",
             f"set {missing}" + (" with --secret" if missing == "kafkaSaslPassword" else ""),
         )
+    if cfg.kafka_sasl_password is not None and _breaks_flag_file(
+        cfg.kafka_sasl_password.get_secret_value()
+    ):
+        yield ConfigIssue(
+            "kafkaSaslPassword",
+            "contains a line break, leading/trailing whitespace or ' #', which go-livepeer's "
+            "config-file parser cuts or treats as a comment",
+            "use a password without them (the signer reads it from its config file)",
+        )
     if cfg.kafka_mode == "embedded" and (has_user or has_password):
         yield ConfigIssue(
             "kafkaSaslUser",
@@ -103,6 +112,12 @@ def _kafka(cfg: StackConfig) -> Iterator[ConfigIssue]:
             "the dead-letter topic is the same as the gateway topic",
             "choose a distinct kafkaDeadLetterTopic",
         )
+
+
+def _breaks_flag_file(value: str) -> bool:
+    # go-livepeer's -config parser (ff PlainParser): one `flag value` per line, value trimmed,
+    # anything after " #" is a comment.
+    return "\n" in value or "\r" in value or value != value.strip() or " #" in value
 
 
 def _images(cfg: StackConfig) -> Iterator[ConfigIssue]:
@@ -142,6 +157,12 @@ def _signer(cfg: StackConfig) -> Iterator[ConfigIssue]:
             "signerEthUrl",
             "the signer needs a chain JSON-RPC URL",
             "pulumi config set --secret signerEthUrl https://<rpc endpoint>",
+        )
+    elif any(ch.isspace() for ch in cfg.signer_eth_url.get_secret_value()):
+        yield ConfigIssue(
+            "signerEthUrl",
+            "contains whitespace; the signer's config file is line based, so it would be cut",
+            "percent-encode the URL (pulumi config set --secret signerEthUrl <url>)",
         )
     elif urlsplit(cfg.signer_eth_url.get_secret_value()).scheme not in (
         "http",

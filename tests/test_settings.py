@@ -205,3 +205,18 @@ def test_customers_parse_and_reject_bad_entries():
     found = issues({**base, "meteringCustomers": json.dumps(bad)}, secret)
     assert {"meteringCustomers[0]", "meteringCustomers[1]", "meteringCustomers[3]"} == set(found)
     assert "declared twice" in found["meteringCustomers[3]"]
+
+
+@pytest.mark.parametrize("password", ["pa #ss9", "pw9\nethUrl http://evil", " lead-7x"])
+def test_kafka_password_that_breaks_the_signer_config_file_fails(password):
+    found = issues(
+        {"kafkaMode": "external", "kafkaBrokers": '["k:9093"]', "kafkaSaslUser": "signer"},
+        {**SECRETS, "kafkaSaslPassword": password},
+    )
+    assert set(found) == {"kafkaSaslPassword"}
+    assert password not in found["kafkaSaslPassword"]
+
+
+def test_eth_url_with_a_line_break_fails():
+    found = issues({}, {**SECRETS, "signerEthUrl": "https://rpc.example\nremoteSignerWebhookUrl x"})
+    assert set(found) == {"signerEthUrl"}
