@@ -1,0 +1,35 @@
+"""Injectable faults: what the fake does instead of (or before) answering a request."""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass
+
+
+@dataclass
+class Fault:
+    """One fault, applied to the next `times` requests matching `method` and `path`.
+
+    `path` is a glob on the API path as the contract spells it ("/openmeter/events",
+    "/openmeter/plans/*/publish"). `status` answers with a problem of that status (429 adds
+    `Retry-After: retry_after`); `drop_connection` closes the connection without an answer
+    (with `apply=True` the request is processed first, so the effect exists but the answer is
+    lost); `delay_s` delays the answer (alone: a slow but normal answer).
+    """
+
+    path: str
+    method: str = "*"
+    status: int | None = None
+    retry_after: float | None = None
+    times: int = 1
+    drop_connection: bool = False
+    apply: bool = False
+    delay_s: float = 0.0
+    detail: str = "injected fault"
+
+    def matches(self, method: str, path: str) -> bool:
+        return (
+            self.times > 0
+            and (self.method == "*" or self.method.upper() == method.upper())
+            and fnmatch.fnmatchcase(path, self.path)
+        )
