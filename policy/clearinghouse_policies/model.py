@@ -316,12 +316,12 @@ class Args:
 def _args(entrypoints: object, command: object) -> Args:
     tokens: list[str | Unknown] = []
     wholly_unknown = False
+    previous: str | Unknown | None = None
     for part in (entrypoints, command):
         items = as_list(part)
         if isinstance(items, Unknown):
             wholly_unknown = True
             continue
-        previous: str | Unknown | None = None
         for item in items:
             token: str | Unknown = item if isinstance(item, str) else UNKNOWN
             if item is not UNKNOWN and not isinstance(item, str):
