@@ -1,0 +1,79 @@
+"""The OpenMeter ingest output: batched CloudEvents, retries, and a dead-letter path for 4xx."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from collector import literals
+from collector.dead_letter import DEAD_LETTER_OUTPUT, ingest_rejection_record
+from settings.model import CollectorSettings, OpenMeterConnection
+
+BATCH_CONTENT_TYPE = "application/cloudevents-batch+json"
+# Retried with exponential backoff (429 and 408 are the server asking us to slow down).
+BACKOFF_ON = [408, 429, 500, 502, 503, 504]
+# Permanent: the request itself is wrong, retrying cannot help -> dead letter at once.
+PERMANENT_REJECTIONS = [code for code in range(400, 500) if code not in (408, 429)]
+
+# A batch that failed with a permanent 4xx (drop_on) reaches the fallback with this error text
+# (Benthos http_client: "...unexpected response code (400): ..."). Anything else is a
+# transient failure whose retries ran out.
+_IS_PERMANENT = (
+    '@fallback_error.or("").re_match("unexpected response code \\\\((4[0-9][0-9])\\\\)") && '
+    '!@fallback_error.or("").re_match("unexpected response code \\\\((408|429)\\\\)")'
+)
+
+
+def ingest_output(
+    *, collector: CollectorSettings, connection: OpenMeterConnection
+) -> dict[str, Any]:
+    key = literals.plain(connection.api_key.get_secret_value(), "openmeterApiKey")
+    return {
+        "fallback": [
+            {
+                "label": "openmeter_ingest",
+                "http_client": {
+                    "url": literals.plain(connection.ingest_url, "OpenMeter URL"),
+                    "verb": "POST",
+                    "headers": {
+                        "Content-Type": BATCH_CONTENT_TYPE,
+                        "Authorization": f"Bearer {key}",
+                    },
+                    "timeout": "30s",
+                    "max_in_flight": collector.max_in_flight,
+                    "retries": 3,
+                    "retry_period": "500ms",
+                    "max_retry_backoff": "30s",
+                    "backoff_on": BACKOFF_ON,
+                    "drop_on": PERMANENT_REJECTIONS,
+                    "batching": {
+                        "count": collector.batch_size,
+                        "period": collector.batch_period,
+                        "processors": [{"archive": {"format": "json_array"}}],
+                    },
+                },
+            },
+            {
+                "switch": {
+                    "cases": [
+                        {
+                            "check": _IS_PERMANENT,
+                            "output": {
+                                "resource": DEAD_LETTER_OUTPUT,
+                                "processors": [
+                                    {"mapping": ingest_rejection_record(collector.source)}
+                                ],
+                            },
+                        },
+                        {
+                            # Retries ran out on 429/5xx/network errors: nack, so the input
+                            # replays the events (same ids) instead of dead-lettering an outage.
+                            "output": {
+                                "reject": "OpenMeter ingest still failing after retries, "
+                                "the events will be retried: ${! @fallback_error }"
+                            }
+                        },
+                    ]
+                }
+            },
+        ]
+    }
