@@ -645,16 +645,20 @@ def check_broker_networks(resources: Sequence[StackResource]) -> list[tuple[str,
 
 
 def _attachments(c: Container) -> list[tuple[str, str | Unknown]]:
-    mode = c.network_mode
-    # An omitted networkMode is Docker's default bridge, which routes to the outside.
-    attachments: list[tuple[str, str | Unknown]] = [
-        ("networkMode", mode if mode is not None else "bridge")
-    ]
+    attachments: list[tuple[str, str | Unknown]] = []
     names = c.network_names()
     if isinstance(names, Unknown):
         attachments.append(("networksAdvanced", UNKNOWN))
     else:
         attachments.extend((f"networksAdvanced[{i}]", n) for i, n in enumerate(names))
+    mode = c.network_mode
+    if mode is not None:
+        attachments.insert(0, ("networkMode", mode))
+    elif not names:
+        # No networkMode and no networksAdvanced: Docker's default bridge, which routes out.
+        # (With networksAdvanced set, the docker provider disconnects the default bridge right
+        # after creating the container, before it starts.)
+        attachments.insert(0, ("networkMode (omitted)", "bridge"))
     return attachments
 
 

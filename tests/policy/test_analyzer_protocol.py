@@ -514,10 +514,15 @@ def test_broker_on_egress_network_is_reported_by_analyze_stack(pack: Analyzer) -
 def test_broker_network_checks(pack: Analyzer) -> None:
     cases: list[tuple[dict[str, Any], str]] = [
         ({"networkMode": "bridge"}, "not an internal network"),
-        ({"networkMode": None}, "not an internal network"),
+        ({"networkMode": None, "networksAdvanced": []}, "not an internal network"),
         ({"networksAdvanced": [{"name": "elsewhere"}]}, "not a network declared in this stack"),
         ({"networksAdvanced": [{"name": UNKNOWN}]}, "unknown at preview"),
     ]
+    # Like the program's broker: no networkMode, only networksAdvanced (the provider then
+    # disconnects the default bridge).
+    only_advanced = res.dev_stack()
+    only_advanced[2] = Resource(CONTAINER, "rp", res.broker_props(networkMode=None))
+    assert pack.analyze_stack(only_advanced) == []
     for override, expected in cases:
         stack = res.dev_stack()
         stack[2] = Resource(CONTAINER, "rp", res.broker_props(**override))

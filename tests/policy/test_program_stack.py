@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.policy.analyzer import Analyzer, Diagnostic, Resource
+from tests.policy.analyzer import Analyzer, Diagnostic, Resource, struct_to_dict
 from tests.program_mock import ProgramRun, dev_stack_config, run_program
 
 SECRETS = {
@@ -94,14 +94,19 @@ def test_public_signer_behind_the_webhook_needs_only_the_allowlist(
     assert _analyze_all(pack, resources) == []
 
 
-def test_public_signer_without_webhook_is_stopped(pack: Analyzer) -> None:
-    run = _run({"signerBindAddress": "0.0.0.0"}, set())
-    diags = _analyze_all(pack, _resources(run))
+def test_program_signer_published_publicly_without_webhook_is_stopped(
+    pack: Analyzer, dev_run: ProgramRun
+) -> None:
+    # The settings already refuse signerBindAddress=0.0.0.0 without the webhook; the pack is the
+    # second line: the program's own signer with only its bind address changed.
+    signer = dev_run.containers()["signer"]
+    props = struct_to_dict(signer.raw_inputs)
+    props["ports"][0]["ip"] = "0.0.0.0"
+    diags = pack.analyze(Resource(signer.type, signer.name, props, signer.urn))
     policies = {d.policy for d in diags}
-    # Whether settings reject this config first is the program's business; if it declares
-    # the container, the pack must stop it.
-    assert "signer-signing-port-loopback-unless-webhook" in policies
-    assert all(d.level == "mandatory" for d in diags if d.policy.startswith("signer-"))
+    assert policies == {"signer-signing-port-loopback-unless-webhook", "no-public-ports"}
+    assert all(d.level == "mandatory" for d in diags)
+    assert all(SECRETS["signerEthUrl"] not in d.message for d in diags)
 
 
 def test_production_stack_with_dev_mode_broker_is_flagged(pack: Analyzer) -> None:
