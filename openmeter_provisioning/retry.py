@@ -41,7 +41,7 @@ class _WaitRetryAfterOrBackoff:
 
     def __init__(self, initial: float, maximum: float) -> None:
         self.maximum = maximum
-        self.backoff = wait_exponential_jitter(initial=initial, max=maximum, jitter=initial)
+        self.backoff = wait_exponential_jitter(multiplier=initial, max=maximum, jitter=initial)
 
     def __call__(self, state: RetryCallState) -> float:
         outcome = state.outcome
