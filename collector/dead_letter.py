@@ -10,7 +10,9 @@ ROUTE_META = "collector_dead_letter"
 # The event exactly as read, kept so a dead-letter record can be replayed.
 RAW_META = "collector_raw"
 
-CAPTURE_RAW = f"meta {RAW_META} = content().string()\n"
+# A `mapping`, not a `mutation`: a mutation parses the message first, and content() then returns
+# it re-serialized (keys sorted, spacing lost) instead of the bytes read.
+CAPTURE_RAW = f"meta {RAW_META} = content().string()\nroot = content()\n"
 
 
 def _record(stage: str, error: str, source: str, extra: str = "") -> str:

@@ -55,10 +55,10 @@ def price_processors(price: StaticPrice | PriceUrl) -> list[dict[str, Any]]:
     """Sets metadata `eth_usd` (a decimal string) on every event."""
     if isinstance(price, StaticPrice):
         text = literals.bloblang(static_price_text(price))
-        return [{"label": "eth_usd_price", "mutation": f"meta eth_usd = {text}\n"}]
+        return [{"label": "attach_eth_usd_price", "mutation": f"meta eth_usd = {text}\n"}]
     return [
         {
-            "label": "eth_usd_price",
+            "label": "attach_eth_usd_price",
             "branch": {
                 "request_map": 'root = ""',
                 "processors": [

@@ -20,7 +20,7 @@ from settings.model import CollectorSettings, KafkaSettings, OpenMeterConnection
 
 def pipeline_processors(*, collector: CollectorSettings, catalog: Catalog) -> list[dict[str, Any]]:
     return [
-        {"label": "keep_raw_event", "mutation": dead_letter_records.CAPTURE_RAW},
+        {"label": "keep_raw_event", "mapping": dead_letter_records.CAPTURE_RAW},
         {
             "try": [
                 {

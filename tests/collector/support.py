@@ -1,0 +1,170 @@
+"""Helpers for collector tests: the Benthos binary, settings builders, running pipelines."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from decimal import ROUND_HALF_EVEN, Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from pydantic import SecretStr
+
+from catalog.model import Catalog
+from settings.model import (
+    CollectorSettings,
+    KafkaSasl,
+    KafkaSettings,
+    OpenMeterConnection,
+    PriceUrl,
+    StaticPrice,
+)
+
+REPO = Path(__file__).resolve().parents[2]
+SOURCE = "clearinghouse-signer-test"
+API_KEY = "om_test_key_123"
+
+
+def benthos_binary() -> str:
+    """The Benthos core binary; a missing one FAILS the test (scripts/test.sh builds it)."""
+    found = shutil.which("benthos") or str(REPO / ".tools/bin/benthos")
+    if not os.access(found, os.X_OK):
+        pytest.fail(
+            "Benthos binary not found on PATH nor at .tools/bin/benthos: run scripts/bootstrap.sh "
+            "(or `make test`, which builds it) before the collector tests"
+        )
+    return found
+
+
+def catalog(path: Path = REPO / "catalog/catalog.yaml") -> Catalog:
+    return Catalog.model_validate(yaml.safe_load(path.read_text()))
+
+
+def collector_settings(
+    *,
+    price: StaticPrice | PriceUrl | None = None,
+    batch_size: int = 100,
+    batch_period: str = "200ms",
+    max_in_flight: int = 4,
+) -> CollectorSettings:
+    return CollectorSettings(
+        image="ghcr.io/openmeterio/benthos-collector:test",
+        price=price or StaticPrice(eth_usd=Decimal("3456.78")),
+        source=SOURCE,
+        consumer_group="clearinghouse-collector",
+        batch_size=batch_size,
+        batch_period=batch_period,
+        max_in_flight=max_in_flight,
+        memory_mib=256,
+        cpus="0.5",
+    )
+
+
+def kafka_settings(*, sasl: bool = False) -> KafkaSettings:
+    return KafkaSettings(
+        embedded=not sasl,
+        brokers=("redpanda:9092",) if not sasl else ("b1.example:9093", "b2.example:9093"),
+        topic="livepeer-gateway-events",
+        dead_letter_topic="livepeer-gateway-events-dlq",
+        partitions=1,
+        retention_ms=604_800_000,
+        sasl=KafkaSasl(user="collector", password=SecretStr("kafka-secret")) if sasl else None,
+    )
+
+
+def connection(api_url: str = "http://127.0.0.1:9/api/v3/openmeter") -> OpenMeterConnection:
+    return OpenMeterConnection(api_url=api_url, api_key=SecretStr(API_KEY))
+
+
+def envelope(event_id: str | None = "evt-1", **data: Any) -> dict[str, Any]:
+    """A go-livepeer create_signed_ticket Kafka message; a data value None removes the field."""
+    body: dict[str, Any] = {
+        "auth_id": "acme:user-1",
+        "computed_fee": "1000000000000000",
+        "pipeline": "live-video-to-video",
+        "request_id": "1a2b3c4d",
+        "session_id": "5e6f7a8b",
+        "current_time": "2024-12-03T15:33:20.123Z",
+    }
+    body.update(data)
+    out: dict[str, Any] = {
+        "id": event_id,
+        "type": "create_signed_ticket",
+        "timestamp": "1733240000123",
+        "gateway": "",
+        "data": {k: v for k, v in body.items() if v is not None},
+    }
+    if event_id is None:
+        del out["id"]
+    return out
+
+
+def micros(wei: int, price: str, multiplier: str = "1") -> int:
+    """The exact decimal reference, rounded half to even (the documented rounding mode)."""
+    exact = Decimal(wei) * Decimal(price) * Decimal(multiplier) / Decimal(10) ** 12
+    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+
+
+def wait_for(condition: Callable[[], bool], what: str, timeout_s: float = 60.0) -> None:
+    """Poll until `condition` holds; the timeout only guards against a hang."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def write_jsonl(path: Path, lines: list[Any]) -> Path:
+    path.write_text(
+        "".join((line if isinstance(line, str) else json.dumps(line)) + "\n" for line in lines)
+    )
+    return path
+
+
+def run_to_completion(config_text: str, workdir: Path, timeout_s: float = 90.0) -> str:
+    """Run a pipeline whose input ends (file input, static price); returns its log."""
+    config = workdir / "collector.yaml"
+    config.write_text(config_text)
+    result = subprocess.run(
+        [benthos_binary(), "-c", str(config)],
+        capture_output=True,
+        text=True,
+        timeout=timeout_s,
+        check=False,
+    )
+    assert result.returncode == 0, f"benthos exited {result.returncode}:\n{result.stderr}"
+    return result.stdout + result.stderr
+
+
+@contextmanager
+def running(config_text: str, workdir: Path) -> Iterator[subprocess.Popen[str]]:
+    """Run a pipeline that does not end by itself (price URL, HTTP input) for the block."""
+    config = workdir / "collector.yaml"
+    config.write_text(config_text)
+    log = (workdir / "benthos.log").open("w")
+    proc = subprocess.Popen(
+        [benthos_binary(), "-c", str(config)], stdout=log, stderr=subprocess.STDOUT, text=True
+    )
+    try:
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
