@@ -74,8 +74,12 @@ def test_mutable_change_updates_and_immutable_change_replaces(
     engine.up(declare(fake_url))
     catalog = load_catalog()
     renamed = catalog.model_copy(
-        update={"meters": (catalog.meters[0].model_copy(update={"name": "Renamed"}),
-                           *catalog.meters[1:])}
+        update={
+            "meters": (
+                catalog.meters[0].model_copy(update={"name": "Renamed"}),
+                *catalog.meters[1:],
+            )
+        }
     )
     diffs = engine.preview(declare(fake_url, renamed))
     assert diffs["meter-network_fee_usd_micros"].changes
@@ -85,9 +89,12 @@ def test_mutable_change_updates_and_immutable_change_replaces(
     assert fake.meters[meter_id]["name"] == "Renamed"
 
     # Opting in to meter deletion is an option change: an update, no replace.
-    assert engine.preview(declare(fake_url, renamed, retain_meters=False))[
-        "meter-signed_ticket_count"
-    ].replaces == []
+    assert (
+        engine.preview(declare(fake_url, renamed, retain_meters=False))[
+            "meter-signed_ticket_count"
+        ].replaces
+        == []
+    )
     engine.up(declare(fake_url, renamed, retain_meters=False))
     counted = renamed.meters[2]
     summed = counted.model_copy(update={"aggregation": "sum", "value_property": "ticket_count"})
@@ -109,11 +116,18 @@ def test_immutable_clash_with_retained_meter_names_the_field(
     engine.up(declare(fake_url))
     catalog = load_catalog()
     moved = catalog.model_copy(
-        update={"meters": (catalog.meters[0].model_copy(update={"value_property": "other"}),
-                           *catalog.meters[1:])}
+        update={
+            "meters": (
+                catalog.meters[0].model_copy(update={"value_property": "other"}),
+                *catalog.meters[1:],
+            )
+        }
     )
-    with pytest.raises(Exception, match=r"value_property is '\$\.network_fee_usd_micros'.*"
-                       r"new key") as err:
+    with pytest.raises(
+        Exception,
+        match=r"value_property is '\$\.network_fee_usd_micros'.*"
+        r"new key",
+    ) as err:
         engine.up(declare(fake_url, moved))
     assert "network_fee_usd_micros" in str(err.value)
     assert all("deleted_at" not in m for m in fake.meters.values())  # retained, not deleted
@@ -159,8 +173,7 @@ def test_transient_faults_are_retried(
     fake.inject(Fault(path="/openmeter/meters", method="POST", status=429, retry_after=1))
     fake.inject(Fault(path="/openmeter/features", method="POST", status=503))
     # The create reaches the server, the answer is lost: the retry must not duplicate.
-    fake.inject(Fault(path="/openmeter/customers", method="POST", drop_connection=True,
-                      apply=True))
+    fake.inject(Fault(path="/openmeter/customers", method="POST", drop_connection=True, apply=True))
     fake.inject(Fault(path="/openmeter/plans", method="GET", drop_connection=True))
     engine = Engine(grpc_host)
     assert len(engine.up(declare(fake_url))) == OBJECTS
@@ -172,15 +185,19 @@ def test_transient_faults_are_retried(
 def test_permanent_error_names_the_object(
     grpc_host: GrpcHost, fake: FakeOpenMeter, fake_url: str
 ) -> None:
-    fake.inject(Fault(path="/openmeter/features", method="POST", status=403,
-                      detail="token lacks features:write"))
+    fake.inject(
+        Fault(
+            path="/openmeter/features",
+            method="POST",
+            status=403,
+            detail="token lacks features:write",
+        )
+    )
     with pytest.raises(Exception, match=r"feature 'network_spend'.*HTTP 403.*features:write"):
         Engine(grpc_host).up(declare(fake_url))
 
 
-def test_delete_order_and_retained_meters(
-    host: Host, fake: FakeOpenMeter, fake_url: str
-) -> None:
+def test_delete_order_and_retained_meters(host: Host, fake: FakeOpenMeter, fake_url: str) -> None:
     engine = Engine(host)
     engine.up(declare(fake_url))
     order = engine.destroy()
@@ -221,15 +238,15 @@ def test_refresh_detects_drift_and_next_up_repairs_it(
     fake.billing.cancel_subscription(sub_id)
     assert sorted(engine.refresh()) == ["meter-billable_usd_micros", f"subscription-{ACME.key}"]
     steps = engine.up(declare(fake_url))
-    assert sorted(steps) == [("create", f"subscription-{ACME.key}"),
-                             ("update", "meter-billable_usd_micros")]
+    assert sorted(steps) == [
+        ("create", f"subscription-{ACME.key}"),
+        ("update", "meter-billable_usd_micros"),
+    ]
     assert fake.meters[meter_id]["description"] == load_catalog().meters[1].description
     assert fake.billing.has_active_subscription(customer_id)
 
 
-def test_subscribed_customer_subject_keys_cannot_change(
-    grpc_host: GrpcHost, fake_url: str
-) -> None:
+def test_subscribed_customer_subject_keys_cannot_change(grpc_host: GrpcHost, fake_url: str) -> None:
     engine = Engine(grpc_host)
     decls = declare(fake_url)
     engine.up(decls)
