@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from catalog import Catalog, load_catalog
+from catalog.model import Feature, Meter
 from openmeter_provisioning import declarations as d
 from openmeter_provisioning.providers import (
     CustomerProvider,
@@ -16,6 +17,7 @@ from tests.openmeter.engine import Declared, Props
 
 ACME = Customer(client_id="acme", external_user_id="u1", name="Acme", subscribe=True)
 BETA = Customer(client_id="beta", external_user_id="u2", name="Beta", subscribe=False)
+Outs = dict[str, Props]
 
 
 def declare(
@@ -29,62 +31,40 @@ def declare(
     conn: Props = {"api_url": api_url}
     if api_key is not None:
         conn["api_key"] = api_key
-    out: list[Declared] = []
-    for meter in cat.meters:
-        out.append(
-            Declared(
-                f"meter-{meter.key}",
-                MeterProvider(),
-                lambda _, m=meter: {
-                    **conn,
-                    **d.meter_inputs(m, cat.event_type),
-                    "retain_on_delete": retain_meters,
-                },
-            )
-        )
-    for feature in cat.features:
-        out.append(
-            Declared(
-                f"feature-{feature.key}",
-                FeatureProvider(),
-                lambda o, f=feature: {
-                    **conn,
-                    **d.feature_inputs(f, o[f"meter-{f.meter}"]["object_id"]),
-                },
-            )
-        )
-    out.append(
-        Declared(
-            "plan",
-            PlanProvider(),
-            lambda o: {
-                **conn,
-                **d.plan_inputs(
-                    cat.plan, {f.key: o[f"feature-{f.key}"]["object_id"] for f in cat.features}
-                ),
-            },
-        )
-    )
-    for customer in customers:
-        out.append(
-            Declared(
-                f"customer-{customer.key}",
-                CustomerProvider(),
-                lambda _, c=customer: {**conn, **d.customer_inputs(c)},
-            )
-        )
-    for customer in customers:
-        if customer.subscribe:
-            out.append(
-                Declared(
-                    f"subscription-{customer.key}",
-                    SubscriptionProvider(),
-                    lambda o, c=customer: {
-                        **conn,
-                        **d.subscription_inputs(
-                            o[f"customer-{c.key}"]["object_id"], c.key, o["plan"]["key"]
-                        ),
-                    },
-                )
-            )
-    return out
+
+    def meter(m: Meter) -> Declared:
+        def inputs(_: Outs) -> Props:
+            return {**conn, **d.meter_inputs(m, cat.event_type), "retain_on_delete": retain_meters}
+
+        return Declared(f"meter-{m.key}", MeterProvider(), inputs)
+
+    def feature(f: Feature) -> Declared:
+        def inputs(o: Outs) -> Props:
+            return {**conn, **d.feature_inputs(f, o[f"meter-{f.meter}"]["object_id"])}
+
+        return Declared(f"feature-{f.key}", FeatureProvider(), inputs)
+
+    def plan(o: Outs) -> Props:
+        ids = {f.key: o[f"feature-{f.key}"]["object_id"] for f in cat.features}
+        return {**conn, **d.plan_inputs(cat.plan, ids)}
+
+    def customer(c: Customer) -> Declared:
+        def inputs(_: Outs) -> Props:
+            return {**conn, **d.customer_inputs(c)}
+
+        return Declared(f"customer-{c.key}", CustomerProvider(), inputs)
+
+    def subscription(c: Customer) -> Declared:
+        def inputs(o: Outs) -> Props:
+            customer_id = o[f"customer-{c.key}"]["object_id"]
+            return {**conn, **d.subscription_inputs(customer_id, c.key, o["plan"]["key"])}
+
+        return Declared(f"subscription-{c.key}", SubscriptionProvider(), inputs)
+
+    return [
+        *(meter(m) for m in cat.meters),
+        *(feature(f) for f in cat.features),
+        Declared("plan", PlanProvider(), plan),
+        *(customer(c) for c in customers),
+        *(subscription(c) for c in customers if c.subscribe),
+    ]

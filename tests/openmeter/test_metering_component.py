@@ -39,13 +39,13 @@ class _Monitor(pulumi_mocks.MockMonitor):
         self.outputs: dict[str, Any] = {}
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
-        response = super().RegisterResource(request)
+        response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
         self.registered[request.name] = (request, response.urn)
         return response
 
     def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         self.outputs[request.urn] = request.outputs
-        return super().RegisterResourceOutputs(request)
+        return super().RegisterResourceOutputs(request)  # type: ignore[no-untyped-call]
 
 
 @pytest.fixture
@@ -69,7 +69,7 @@ def _settings() -> MeteringSettings:
     )
 
 
-@pulumi.runtime.test
+@pulumi.runtime.test  # type: ignore[untyped-decorator]
 def test_catalog_declares_everything_with_dependencies(monitor: _Monitor) -> Any:
     component = MeteringCatalog("om", MeteringCatalogArgs(_settings(), load_catalog()))
 
@@ -109,7 +109,7 @@ def test_catalog_declares_everything_with_dependencies(monitor: _Monitor) -> Any
     ).apply(check)
 
 
-@pulumi.runtime.test
+@pulumi.runtime.test  # type: ignore[untyped-decorator]
 def test_api_key_is_secret_and_absent_from_outputs_and_pickles(monitor: _Monitor) -> Any:
     component = MeteringCatalog("om", MeteringCatalogArgs(_settings(), load_catalog()))
 
@@ -119,7 +119,8 @@ def test_api_key_is_secret_and_absent_from_outputs_and_pickles(monitor: _Monitor
         for req in children:
             api_key = req.object.fields["api_key"]
             sig = api_key.struct_value.fields.get(rpc._special_sig_key)
-            assert sig is not None and sig.string_value == rpc._special_secret_sig
+            assert sig is not None
+            assert sig.string_value == rpc._special_secret_sig
             # The pickled provider must not capture the key (nor a client built with it).
             provider_field = req.object.fields["__provider"]
             blob = (

@@ -38,6 +38,7 @@ def test_create_from_empty_then_second_run_changes_nothing(
     engine = Engine(host)
     steps = engine.up(declare(fake_url))
     assert [op for op, _ in steps] == ["create"] * OBJECTS
+    assert len(fake.requests) <= 2 * OBJECTS + 1  # request budget: 2 per object plus publish
     assert {m["key"] for m in fake.meters.values()} == {m.key for m in load_catalog().meters}
     (plan,) = fake.plans.values()
     assert (plan["status"], plan["version"]) == ("active", 1)
@@ -157,7 +158,7 @@ def test_failure_after_plan_draft_then_rerun_converges(
 ) -> None:
     fake.inject(Fault(path="/openmeter/plans/*/publish", status=400, detail="publish refused"))
     engine = Engine(grpc_host)
-    with pytest.raises(Exception, match="plan 'clearinghouse_default_ppu'.*HTTP 400.*publish"):
+    with pytest.raises(Exception, match=r"plan 'clearinghouse_default_ppu'.*HTTP 400.*publish"):
         engine.up(declare(fake_url))
     (draft,) = fake.plans.values()
     assert draft["status"] == "draft"
@@ -201,7 +202,8 @@ def test_delete_order_and_retained_meters(host: Host, fake: FakeOpenMeter, fake_
     engine = Engine(host)
     engine.up(declare(fake_url))
     order = engine.destroy()
-    assert order[0].startswith("subscription-") and order[-1].startswith("meter-")
+    assert order[0].startswith("subscription-")
+    assert order[-1].startswith("meter-")
     assert all(s["status"] == "canceled" for s in fake.subscriptions.values())
     assert all(p["status"] == "archived" for p in fake.plans.values())
     assert all("deleted_at" in f for f in fake.features.values())
