@@ -56,11 +56,15 @@ let identity = match {
     "subject": ($data.client_id | "").string() + ":" + ($data.usage_subject | "").string()
   }
 }
+let no_client = $identity.client_id.trim() == ""
+let no_user = $identity.external_user_id.trim() == ""
 let identity = match {
-  $auth_id.trim() == "" && ($identity.client_id.trim() == "" || $identity.external_user_id.trim() == "") => throw(
-    "event has no identity: auth_id is missing or blank and data.client_id/data.usage_subject are not both set")
-  $identity.client_id.trim() == "" => throw("auth_id %q has an empty client_id before the first colon".format($auth_id))
-  $identity.external_user_id.trim() == "" => throw("auth_id %q has an empty external_user_id after the first colon".format($auth_id))
+  $auth_id.trim() == "" && ($no_client || $no_user) => throw("event has no identity: " +
+    "auth_id is missing or blank and data.client_id/data.usage_subject are not both set")
+  $no_client => throw(
+    "auth_id %q has an empty client_id before the first colon".format($auth_id))
+  $no_user => throw(
+    "auth_id %q has an empty external_user_id after the first colon".format($auth_id))
   _ => $identity
 }
 
@@ -71,7 +75,8 @@ let fee = match $data.computed_fee.type() {
   _ => throw("computed_fee is missing or neither a string nor a number")
 }
 let fee = if $fee.re_match("^[0-9]{1,40}$") { $fee.re_replace_all("^0+([0-9])", "$1") } else {
-  throw("computed_fee %q is not a non-negative integer number of wei (at most 40 digits)".format($fee))
+  throw("computed_fee %q is not a non-negative integer number of wei (at most 40 digits)".format(
+    $fee))
 }
 
 # ETH/USD price, set in metadata by the price stage.
@@ -79,21 +84,29 @@ let price_text = (@eth_usd | "").string()
 let price = if $price_text.re_match("^[0-9]+(\\.[0-9]+)?$") && $price_text.re_match("[1-9]") {
   $price_text.apply("decimal")
 } else {
-  throw("no valid ETH/USD price (got %q); a missing or non-positive price is an error".format($price_text))
+  throw("no valid ETH/USD price (got %q); a missing or non-positive price is an error".format(
+    $price_text))
 }
 
 let pipeline = $data.pipeline | ""
-let pipeline = if $pipeline.type() == "string" { $pipeline } else { throw("pipeline is not a string") }
+let pipeline = if $pipeline.type() == "string" { $pipeline } else {
+  throw("pipeline is not a string")
+}
 let model_id = $data.model_id
 let model_id = if $model_id == null || $model_id.type() == "string" { $model_id } else {
   throw("model_id is not a string")
 }
 
 # Time: the envelope timestamp (unix ms), else data.current_time (RFC 3339).
+# Milliseconds are formatted from the integer: a float of seconds would lose the last digit.
 let ts = ($ev.timestamp | "").string()
+let ms = if $ts.re_match("^[0-9]{1,15}$") { $ts.number().int64() } else { null }
 let time = match {
-  $ts.re_match("^[0-9]{1,15}$") => (($ts.number().int64() - $ts.number().int64() % 1000) / 1000).int64().ts_format("2006-01-02T15:04:05", "UTC") + "." + ("00" + ($ts.number().int64() % 1000).string()).slice(-3) + "Z"
-  $data.current_time.type() == "string" => $data.current_time.ts_parse("2006-01-02T15:04:05Z07:00").ts_format("2006-01-02T15:04:05.000Z07:00", "UTC")
+  $ms != null => (($ms - $ms % 1000) / 1000).int64().ts_format("2006-01-02T15:04:05", "UTC") +
+    "." + ("00" + ($ms % 1000).string()).slice(-3) + "Z"
+  $data.current_time.type() == "string" => $data.current_time.ts_parse(
+    "2006-01-02T15:04:05Z07:00"
+  ).ts_format("2006-01-02T15:04:05.000Z07:00", "UTC")
   _ => throw("event has no timestamp (envelope timestamp in unix ms, or data.current_time)")
 }
 """
@@ -102,7 +115,9 @@ _AMOUNTS = r"""
 # Network fee = wei * price / 10^12 micros; billable = the exact network fee * markup. Each is
 # rounded once, half to even, from the exact product.
 let product = {"a": $fee, "b": $price.digits}.apply("multiply")
-let network_fee_usd_micros = {"digits": $product, "scale": 12 + $price.scale}.apply("round_half_even")
+let network_fee_usd_micros = {"digits": $product, "scale": 12 + $price.scale}.apply(
+  "round_half_even"
+)
 let multiplier = $multiplier_text.apply("decimal")
 let billable_usd_micros = {
   "digits": {"a": $product, "b": $multiplier.digits}.apply("multiply"),

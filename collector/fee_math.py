@@ -19,17 +19,27 @@ FEE_MATH_MAPS = r"""
 map limbs {
   let p = "00000".slice(0, (6 - this.length() % 6) % 6) + this
   let n = $p.length()
-  root = range(0, ($n / 6).int64()).map_each(i -> $p.slice($n - 6 * (i + 1), $n - 6 * i).number().int64())
+  root = range(0, ($n / 6).int64()).map_each(
+    i -> $p.slice($n - 6 * (i + 1), $n - 6 * i).number().int64()
+  )
 }
 
 # {"a": digits, "b": digits} -> their exact product as digits (no leading zeros).
 map multiply {
   let a = this.a.apply("limbs")
   let b = this.b.apply("limbs")
-  let columns = range(0, $a.length() + $b.length() - 1).map_each(k -> range(0, $a.length()).filter(i -> k - i >= 0 && k - i < $b.length()).map_each(i -> $a.index(i) * $b.index(k - i)).sum())
+  # Column k sums a[i] * b[k - i]: below 5 * 10^12 for the sizes allowed, exact either way.
+  let columns = range(0, $a.length() + $b.length() - 1).map_each(
+    k -> range(0, $a.length()).filter(i -> k - i >= 0 && k - i < $b.length()).map_each(
+      i -> $a.index(i) * $b.index(k - i)
+    ).sum()
+  )
+  # Carry propagation, least significant column first, emitting six digits per column.
   let out = $columns.fold({"digits": "", "carry": 0}, acc -> {
-    "digits": ("00000" + ((acc.tally.carry + acc.value) % 1000000).string()).slice(-6) + acc.tally.digits,
-    "carry": ((acc.tally.carry + acc.value - (acc.tally.carry + acc.value) % 1000000) / 1000000).int64()
+    "digits": ("00000" + ((acc.tally.carry + acc.value) % 1000000).string()).slice(-6) +
+      acc.tally.digits,
+    "carry": ((acc.tally.carry + acc.value - (acc.tally.carry + acc.value) % 1000000) /
+      1000000).int64()
   })
   root = ($out.carry.string() + $out.digits).re_replace_all("^0+([0-9])", "$1")
 }
@@ -41,7 +51,9 @@ map round_half_even {
   let q = $p.slice(0, $cut).re_replace_all("^0+([0-9])", "$1")
   let r = $p.slice($cut) + "0"
   let first = $r.slice(0, 1).number()
-  let up = $first > 5 || ($first == 5 && ($r.slice(1).re_match("[1-9]") || $q.slice(-1).number() % 2 == 1))
+  let above_half = $first > 5 || ($first == 5 && $r.slice(1).re_match("[1-9]"))
+  let exactly_half = $first == 5 && !$r.slice(1).re_match("[1-9]")
+  let up = $above_half || ($exactly_half && $q.slice(-1).number() % 2 == 1)
   root = if $q.length() > 18 {
     throw("amount of %v digits of USD micros is out of range".format($q.length()))
   } else if $up { $q.int64() + 1 } else { $q.int64() }

@@ -1,4 +1,4 @@
-"""Production Kafka components (Redpanda Connect `kafka_franz`): the event input and dead-letter output.
+"""Production Kafka components (Redpanda Connect `kafka_franz`): event input, dead-letter output.
 
 The open-source Benthos core used in tests has no Kafka components; collector/targets.py swaps
 exactly these two for core equivalents.

@@ -22,8 +22,7 @@ _NO_EXPIRY = "87600h"
 
 # Accepts {"price": x}, {"ethereum": {"usd": x}} or {"data": {"amount": "x"}}; x a JSON number
 # or a decimal string. JSON numbers keep their literal digits (Benthos parses with UseNumber).
-PRICE_FROM_RESPONSE = r"""
-let body = this
+PRICE_FROM_RESPONSE = r"""let body = this
 let raw = match {
   $body.type() != "object" => throw("price response is not a JSON object")
   $body.price != null => $body.price
@@ -38,6 +37,13 @@ let text = match $raw.type() {
 }
 root = if $text.re_match("^[0-9]+(\\.[0-9]+)?$") && $text.re_match("[1-9]") { $text } else {
   throw("price %q is not a positive decimal number".format($text))
+}
+"""
+
+
+PRICE_IS_VALID = r"""let text = content().string()
+root = if $text.re_match("^[0-9]+(\\.[0-9]+)?$") && $text.re_match("[1-9]") { $text } else {
+  throw("cached ETH/USD price %q is not a positive decimal number".format($text))
 }
 """
 
@@ -116,6 +122,8 @@ def refresher_input(price: PriceUrl) -> dict[str, Any]:
                             "cache": FETCH_CACHE,
                             "key": PRICE_KEY,
                             "ttl": f"{price.refresh_seconds}s",
+                            # Not a default: without it a failed fetch would be cached as well.
+                            "skip_on": "errored()",
                             "processors": [
                                 {
                                     "http": {

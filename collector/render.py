@@ -102,7 +102,11 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    # Bloblang sources as literal blocks, so the uploaded file stays readable.
+    # Bloblang sources as literal blocks, so the uploaded file stays readable. A block starting
+    # with a blank line gets an indentation indicator ("|2") that `benthos lint` accepts but
+    # Benthos 4.60 fails to start on ("failed to generate sanitised config"): refuse it here.
+    if value.startswith("\n"):
+        raise ValueError("multi-line config strings must not start with a blank line")
     style = "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 

@@ -57,7 +57,9 @@ def _check(raw: str, expected: Expected) -> dict[str, Any]:
 def pipeline_case(name: str, events: list[Any], expected: list[Expected]) -> dict[str, Any]:
     """One unit test: a batch of Kafka messages through /pipeline/processors."""
     raws = [_raw(e) for e in events]
-    checks = [_check(r, x) for r, x in zip(raws, expected, strict=True) if not isinstance(x, Ignored)]
+    checks = [
+        _check(r, x) for r, x in zip(raws, expected, strict=True) if not isinstance(x, Ignored)
+    ]
     return {
         "name": name,
         "target_processors": "/pipeline/processors",
@@ -66,7 +68,9 @@ def pipeline_case(name: str, events: list[Any], expected: list[Expected]) -> dic
     }
 
 
-def run(config_text: str, cases: list[dict[str, Any]], workdir: Path) -> subprocess.CompletedProcess[str]:
+def run(
+    config_text: str, cases: list[dict[str, Any]], workdir: Path
+) -> subprocess.CompletedProcess[str]:
     config = workdir / "collector.yaml"
     config.write_text(config_text)
     (workdir / "collector_benthos_test.yaml").write_text(

@@ -127,9 +127,14 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
+def json_line(event: Any) -> str:
+    """How the tests serialise one Kafka message (the dead-letter record keeps these bytes)."""
+    return json.dumps(event, ensure_ascii=False)
+
+
 def write_jsonl(path: Path, lines: list[Any]) -> Path:
     path.write_text(
-        "".join((line if isinstance(line, str) else json.dumps(line)) + "\n" for line in lines)
+        "".join((line if isinstance(line, str) else json_line(line)) + "\n" for line in lines)
     )
     return path
 
@@ -149,15 +154,23 @@ def run_to_completion(config_text: str, workdir: Path, timeout_s: float = 90.0) 
     return result.stdout + result.stderr
 
 
-@contextmanager
-def running(config_text: str, workdir: Path) -> Iterator[subprocess.Popen[str]]:
-    """Run a pipeline that does not end by itself (price URL, HTTP input) for the block."""
+def start(config_text: str, workdir: Path) -> subprocess.Popen[str]:
+    """Start a pipeline fed through stdin; its log goes to workdir/benthos.log."""
     config = workdir / "collector.yaml"
     config.write_text(config_text)
-    log = (workdir / "benthos.log").open("w")
-    proc = subprocess.Popen(
-        [benthos_binary(), "-c", str(config)], stdout=log, stderr=subprocess.STDOUT, text=True
-    )
+    with (workdir / "benthos.log").open("w") as log:
+        return subprocess.Popen(
+            [benthos_binary(), "-c", str(config)],
+            stdin=subprocess.PIPE,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+
+
+@contextmanager
+def stopping(proc: subprocess.Popen[str]) -> Iterator[subprocess.Popen[str]]:
+    """Stop the process (this one only, by its handle) when the block ends."""
     try:
         yield proc
     finally:
@@ -167,4 +180,3 @@ def running(config_text: str, workdir: Path) -> Iterator[subprocess.Popen[str]]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-        log.close()

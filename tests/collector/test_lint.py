@@ -12,11 +12,11 @@ import collector
 from settings.model import PriceUrl, StaticPrice
 from tests.collector import support
 
-PRICES = {
+PRICES: dict[str, StaticPrice | PriceUrl] = {
     "static": StaticPrice(eth_usd=Decimal("3456.78")),
     "url": PriceUrl(url="https://prices.example/eth?vs=usd", refresh_seconds=300),
 }
-INPUTS = {
+INPUTS: dict[str, collector.FileInput | collector.StdinInput | collector.HttpInput] = {
     "file": collector.FileInput("/tmp/collector-events.jsonl"),
     "stdin": collector.StdinInput(),
     "http": collector.HttpInput("127.0.0.1:0"),

@@ -11,14 +11,23 @@ from catalog.model import Markup, MarkupRule
 from collector.markup import decimal_text
 from settings.model import PriceUrl, StaticPrice
 from tests.collector import support
-from tests.collector.benthos_tests import Contains, DeadLetter, Expected, Ignored, pipeline_case, run
+from tests.collector.benthos_tests import (
+    Contains,
+    DeadLetter,
+    Expected,
+    Ignored,
+    pipeline_case,
+    run,
+)
 
 PRICE = "3456.78"
 FEE = 1_000_000_000_000_000  # 0.001 ETH
 LVV_MARKUP = "1.25"  # catalog.yaml rule for live-video-to-video
 
 
-def _config(tmp_path: Path, price: StaticPrice | PriceUrl | None = None, catalog: Any = None) -> str:
+def _config(
+    tmp_path: Path, price: StaticPrice | PriceUrl | None = None, catalog: Any = None
+) -> str:
     return collector.render_test_config(
         collector=support.collector_settings(price=price),
         kafka=support.kafka_settings(),
@@ -144,13 +153,18 @@ CASES: list[tuple[str, list[Any], list[Expected]]] = [
         [env("evt-a"), env("evt-b", auth_id="other:user-2")],
         [
             cloudevent("evt-a"),
-            cloudevent("evt-b", subject="other:user-2", client_id="other", external_user_id="user-2"),
+            cloudevent(
+                "evt-b", subject="other:user-2", client_id="other", external_user_id="user-2"
+            ),
         ],
     ),
     ("the same event read twice keeps one id", [env(), env()], [cloudevent(), cloudevent()]),
     (
         "time falls back to data.current_time",
-        [{**env(), "timestamp": None} | {"data": env()["data"] | {"current_time": "2024-12-03T16:33:20.5+01:00"}}],
+        [
+            {**env(), "timestamp": None}
+            | {"data": env()["data"] | {"current_time": "2024-12-03T16:33:20.5+01:00"}}
+        ],
         [cloudevent(time="2024-12-03T15:33:20.500Z")],
     ),
     (

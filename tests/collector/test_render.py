@@ -97,7 +97,10 @@ def test_metrics_server_binds_inside_the_container_only() -> None:
 
 @pytest.mark.parametrize(
     "price",
-    [StaticPrice(eth_usd=Decimal("3456.78")), PriceUrl(url="https://p.example/eth", refresh_seconds=60)],
+    [
+        StaticPrice(eth_usd=Decimal("3456.78")),
+        PriceUrl(url="https://p.example/eth", refresh_seconds=60),
+    ],
 )
 @pytest.mark.parametrize("sasl", [False, True])
 def test_test_target_swaps_only_the_kafka_input_and_dead_letter_output(
@@ -157,9 +160,7 @@ def test_values_benthos_would_interpolate_are_refused() -> None:
         collector.render_collector_config(
             collector=support.collector_settings(),
             kafka=support.kafka_settings(),
-            connection=support.connection().model_copy(
-                update={"api_key": SecretStr("abc${HOME}")}
-            ),
+            connection=support.connection().model_copy(update={"api_key": SecretStr("abc${HOME}")}),
             catalog=support.catalog(),
         )
 

@@ -1,0 +1,54 @@
+"""A stub ETH/USD price endpoint whose answer a test changes between phases."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+@dataclass
+class PriceStub:
+    status: int = 200
+    body: Any = field(default_factory=lambda: {"price": "3000"})
+    hits: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def answer(self, status: int, body: Any) -> None:
+        with self.lock:
+            self.status, self.body = status, body
+
+    def hit_count(self) -> int:
+        with self.lock:
+            return self.hits
+
+
+@contextmanager
+def serve_price(stub: PriceStub) -> Iterator[str]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            with stub.lock:
+                stub.hits += 1
+                status, body = stub.status, json.dumps(stub.body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/eth-usd"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
