@@ -74,7 +74,11 @@ def _own_values(
             hint = f"did you mean {near[0]}?" if near else "see the configuration reference"
             issues.append(ConfigIssue(key, "is not a known config key", f"remove it; {hint}"))
             continue
-        _, secret = known[key]
+        name, secret = known[key]
+        if value == "" and StackConfig.model_fields[name].default is None:
+            # The CLI requires every declared key without a default to be set on the stack, so
+            # an optional key is set to "" (secrets with --secret) to leave it unset.
+            continue
         if secret and full_key not in secret_keys:
             issues.append(
                 ConfigIssue(

@@ -21,6 +21,7 @@ from pulumi.dynamic import (
     ResourceProvider,
     UpdateResult,
 )
+from pulumi.output import Unknown
 from pydantic import ValidationError
 
 from openmeter_provisioning.client import JsonObject, OpenMeterClient
@@ -89,10 +90,15 @@ class OpenMeterProvider(ResourceProvider):
             failures.append(CheckFailure(API_URL, "must be the http(s) base of the v3 API"))
         else:
             inputs[API_URL] = url.rstrip("/")
+        # In a preview, an input computed from a resource not yet created (a feature's meter_id,
+        # say) arrives as Unknown: it is not invalid, only not known until that resource exists.
+        unknown = {name for name, value in news.items() if isinstance(value, Unknown)}
         try:
             spec = self.spec_of(news)
         except ValidationError as err:
             for error in err.errors(include_url=False):
+                if error["loc"] and error["loc"][0] in unknown:
+                    continue
                 where = ".".join(str(p) for p in error["loc"]) or "inputs"
                 failures.append(CheckFailure(where, error["msg"]))
         else:
