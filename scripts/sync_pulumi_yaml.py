@@ -1,15 +1,19 @@
-"""Rewrite Pulumi.yaml's config block from settings.StackConfig (run after adding a key)."""
+"""Rewrite Pulumi.yaml's config block and the README's configuration table from
+settings/stack_config.py (run after adding or changing a key)."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-from settings.declarations import project_config_declarations
+from settings.declarations import project_config_declarations  # noqa: E402
+from settings.stack_config import config_fields  # noqa: E402
 
 HEADER = {
     "name": "clearinghouse",
@@ -17,6 +21,8 @@ HEADER = {
     "OpenMeter collector and metering catalog",
     "runtime": {"name": "python", "options": {"toolchain": "pip", "virtualenv": ".venv"}},
 }
+TABLE_START = "<!-- config-table:start -->"
+TABLE_END = "<!-- config-table:end -->"
 
 
 def render() -> str:
@@ -25,5 +31,33 @@ def render() -> str:
     return note + yaml.safe_dump(doc, sort_keys=False, width=100, allow_unicode=True)
 
 
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "`true`" if value else "`false`"
+    if value == "":
+        return "unset"
+    if value == []:
+        return "`[]`"
+    return f"`{value}`"
+
+
+def render_config_table() -> str:
+    rows = ["| key | type | default | meaning |", "|---|---|---|---|"]
+    secrets = {key for key, (_, secret) in config_fields().items() if secret}
+    for key, decl in project_config_declarations().items():
+        kind = f"{decl['type']}, secret" if key in secrets else decl["type"]
+        meaning = decl["description"].replace("|", "\\|")
+        rows.append(f"| `{key}` | {kind} | {_shown(decl['default'])} | {meaning} |")
+    return "\n".join(rows)
+
+
+def sync_readme(text: str) -> str:
+    head, rest = text.split(TABLE_START, 1)
+    _, tail = rest.split(TABLE_END, 1)
+    return f"{head}{TABLE_START}\n{render_config_table()}\n{TABLE_END}{tail}"
+
+
 if __name__ == "__main__":
-    Path(__file__).resolve().parent.parent.joinpath("Pulumi.yaml").write_text(render())
+    (ROOT / "Pulumi.yaml").write_text(render())
+    readme = ROOT / "README.md"
+    readme.write_text(sync_readme(readme.read_text()))

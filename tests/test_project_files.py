@@ -62,12 +62,15 @@ def test_declaration_uses_only_what_the_cli_accepts(key):
     assert decl.get("description"), f"{key} has no description"
     if decl["type"] == "array":
         assert decl["items"]["type"] in ALLOWED_TYPES - {"array"}
-    if "default" in decl:
-        assert matches_type(decl["default"], decl), f"{key}: default does not match its type"
+    # The CLI refuses a stack that lacks a declared key without a default: every key is optional
+    # at the CLI level, and the program decides what a stack kind requires.
+    assert "default" in decl, f"{key}: without a default every stack would have to set it"
+    assert matches_type(decl["default"], decl), f"{key}: default does not match its type"
     _, secret = config_fields()[key]
-    assert decl.get("secret", False) is secret
-    if secret:
-        assert "default" not in decl, f"secret {key} must not carry a default"
+    # `secret: true` would make the key mandatory and its default an error; the program
+    # enforces secret storage instead (tests/test_settings.py) and the description says so.
+    assert "secret" not in decl
+    assert decl["description"].startswith("Secret:") is secret
 
 
 @pytest.mark.parametrize("path", stack_files(), ids=lambda p: p.name)
@@ -78,12 +81,13 @@ def test_stack_file_values_match_declared_types(path):
         namespace, _, key = full_key.partition(":")
         assert namespace == PROJECT, f"{full_key}: only project keys belong in {path.name}"
         assert key in declared, f"{full_key} is not declared in Pulumi.yaml"
+        _, secret = config_fields()[key]
         if isinstance(value, dict):
             # A secret set with `pulumi config set --secret` is stored as {secure: <ciphertext>}.
             assert set(value) == {"secure"}, f"{full_key}: structured values cannot be declared"
-            assert declared[key].get("secret"), f"{full_key} is encrypted but not declared secret"
+            assert secret, f"{full_key} is encrypted but is not a secret key"
             continue
-        assert not declared[key].get("secret"), f"{full_key} is a secret stored in plaintext"
+        assert not secret or value == "", f"{full_key} is a secret stored in plaintext"
         assert matches_type(value, declared[key]), f"{full_key}={value!r} is not {declared[key]}"
 
 
@@ -107,3 +111,25 @@ def test_dev_stack_is_a_loopback_runtime_only_laptop_stack():
     assert settings.runtime.signer.bind_address == "127.0.0.1"
     assert settings.runtime.redpanda is not None
     assert settings.runtime.redpanda.dev_mode is True
+
+
+def test_program_accepts_the_declared_defaults_as_the_cli_passes_them():
+    """The CLI hands every declared default to the program, "" included for optional keys."""
+    declared = project()["config"]
+    raw = {
+        f"{PROJECT}:{key}": json.dumps(decl["default"])
+        if isinstance(decl["default"], list)
+        else str(decl["default"]).lower()
+        if isinstance(decl["default"], bool)
+        else str(decl["default"])
+        for key, decl in declared.items()
+    }
+    secrets = {
+        f"{PROJECT}:signerEthUrl": "https://rpc.example",
+        f"{PROJECT}:signerKeystorePassword": "x",
+    }
+    settings = load_settings({**raw, **secrets}, set(secrets), PROJECT, "staging")
+    assert settings.runtime is not None
+    assert settings.runtime.signer.webhook is None
+    assert settings.runtime.signer.account_address is None
+    assert settings.metering is None
