@@ -42,11 +42,8 @@ class OpenMeterProvider(ResourceProvider):
     # Nothing secret is captured, so the serialized provider need not be a secret.
     serialize_as_secret_always = False
 
-    def __init__(
-        self, config_namespace: str = "clearinghouse", timeout: float = 15.0, max_attempts: int = 5
-    ) -> None:
+    def __init__(self, timeout: float = 15.0, max_attempts: int = 5) -> None:
         super().__init__()
-        self.config_namespace = config_namespace
         self.timeout = timeout
         self.max_attempts = max_attempts
         self._configured_key: str | None = None
@@ -54,7 +51,8 @@ class OpenMeterProvider(ResourceProvider):
     # --- credentials ------------------------------------------------------------------------
     def configure(self, req: ConfigureRequest) -> None:
         # Runs in the provider process after unpickling, never before pickling.
-        value = req.config.get(f"{self.config_namespace}:{CONFIG_KEY}")
+        # An unqualified key resolves in the stack's own project namespace.
+        value = req.config.get(CONFIG_KEY)
         self._configured_key = str(value) if value else None
 
     def client(self, props: dict[str, Any]) -> OpenMeterClient:
@@ -62,7 +60,7 @@ class OpenMeterProvider(ResourceProvider):
         if not key:
             raise ValueError(
                 f"the OpenMeter API key is not available to the {self.spec_type.kind} provider: "
-                f"pulumi config set --secret {self.config_namespace}:{CONFIG_KEY} <token>"
+                f"pulumi config set --secret {CONFIG_KEY} <token>"
             )
         return OpenMeterClient(
             str(props[API_URL]), str(key), timeout=self.timeout, max_attempts=self.max_attempts

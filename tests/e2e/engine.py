@@ -78,7 +78,9 @@ def make_engine(tmp: Path, stack: str) -> Engine:
         ["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=True
     ).stdout.decode()
     for rel in filter(None, tracked.split("\0")):
-        if rel.startswith(("tests/", ".ci/")) or (rel.startswith("Pulumi.") and rel != "Pulumi.yaml"):
+        if rel.startswith(("tests/", ".ci/")) or (
+            rel.startswith("Pulumi.") and rel != "Pulumi.yaml"
+        ):
             continue
         dest = project / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
