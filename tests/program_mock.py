@@ -129,9 +129,13 @@ def run_program(
     secret_keys: set[str] | frozenset[str] = frozenset(),
     stack: str = "dev",
     preview: bool = False,
+    into: ProgramRun | None = None,
 ) -> ProgramRun:
-    """Run __main__.py with `config` (keys without the project prefix)."""
-    run = ProgramRun()
+    """Run __main__.py with `config` (keys without the project prefix).
+
+    `into` receives the registrations even when the program raises.
+    """
+    run = ProgramRun() if into is None else into
     pulumi.runtime.set_mocks(
         _Mocks(), project=PROJECT, stack=stack, preview=preview, monitor=_RecordingMonitor(run)
     )

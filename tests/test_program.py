@@ -5,11 +5,11 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
+import pulumi
 import pytest
 from google.protobuf import struct_pb2
 from pulumi.runtime import rpc
 
-from settings import ConfigError
 from tests.program_mock import (
     SECRET_SIG,
     SECRET_SIG_KEY,
@@ -365,9 +365,19 @@ def test_metering_only_stack_declares_no_docker_resources():
 
 
 def test_invalid_config_declares_nothing():
-    with pytest.raises(ConfigError) as err:
+    with pytest.raises(pulumi.RunError) as err:
         run({"signerBindAddress": "0.0.0.0"})
-    assert err.value.keys() == {"signerBindAddress"}
+    message = str(err.value)
+    assert "clearinghouse:signerBindAddress" in message
+    assert "Fix: keep 127.0.0.1" in message
+
+
+def test_invalid_config_registers_no_resource():
+    recorded = ProgramRun()
+    merged = {**dev_stack_config(), "redpandaMemoryMiB": 64, **SECRETS}
+    with pytest.raises(pulumi.RunError, match="redpandaMemoryMiB"):
+        run_program(merged, set(SECRETS), into=recorded)
+    assert recorded.resources == []
 
 
 # --- collector ------------------------------------------------------------------------------

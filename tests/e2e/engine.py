@@ -18,18 +18,10 @@ TOOLS = REPO / ".tools" / "bin"
 PASSPHRASE = "e2e-passphrase"
 TOOLS_NEEDED = ("pulumi", "pulumi-language-python", "pulumi-language-python-exec",
                 "pulumi-resource-pulumi-python")  # fmt: skip
+
+
 # Optional keys have no default in Pulumi.yaml, and the CLI requires every such declared key on
 # the stack; "" (settings/load.py) leaves them unset.
-OPTIONAL_PLAIN = (
-    "collectorEthUsdPrice", "collectorPriceUrl", "collectorSource", "kafkaSaslUser",
-    "openmeterKonnectRegion", "openmeterUrl", "signerAccountAddress", "signerDataHostPath", "signerWebhookUrl",
-)  # fmt: skip
-OPTIONAL_SECRET = (
-    "kafkaSaslPassword", "openmeterApiKey", "signerEthUrl", "signerKeystoreJson", "signerKeystorePassword",
-    "signerWebhookSecret",
-)  # fmt: skip
-
-
 def require_tools() -> None:
     missing = [name for name in TOOLS_NEEDED if not (TOOLS / name).exists()]
     if missing:
@@ -63,12 +55,6 @@ class Engine:
     def config(self, key: str, value: str, *, secret: bool = False, path: bool = False) -> None:
         flags = (["--secret"] if secret else []) + (["--path"] if path else [])
         self.run("config", "set", *flags, key, value)
-
-    def unset_optional(self) -> None:
-        for key in OPTIONAL_PLAIN:
-            self.config(key, "")
-        for key in OPTIONAL_SECRET:
-            self.config(key, "", secret=True)
 
 
 def make_engine(tmp: Path, stack: str) -> Engine:

@@ -29,7 +29,6 @@ def fake_url() -> Iterator[tuple[FakeOpenMeter, str]]:
 
 def metering_stack(tmp_path: Path, url: str) -> Engine:
     engine = make_engine(tmp_path, "e2e")
-    engine.unset_optional()
     engine.config("runtimeEnabled", "false")
     engine.config("metering", "on")
     engine.config("openmeterUrl", url)
@@ -101,13 +100,13 @@ def test_metering_stack_lifecycle(tmp_path: Path, fake_url: tuple[FakeOpenMeter,
 
 def test_bad_config_fails_preview_with_key_and_fix(tmp_path: Path) -> None:
     engine = make_engine(tmp_path, "bad")
-    engine.unset_optional()
     engine.config("signerBindAddress", "0.0.0.0")
     engine.config("signerEthUrl", "https://rpc.example/key", secret=True)
     engine.config("signerKeystorePassword", "pw", secret=True)
     out = engine.run("preview", check=False)
     assert "clearinghouse:signerBindAddress" in out, out
     assert "Fix: keep 127.0.0.1" in out, out
+    assert "Traceback" not in out, out  # reported as a plain message
     assert "docker:" not in out  # nothing declared before the config failed
     state = engine.run("stack", "export")
     assert '"resources"' not in state or "docker:" not in state
