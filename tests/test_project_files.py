@@ -29,10 +29,13 @@ def stack_files() -> list[Path]:
 
 
 def matches_type(value: Any, decl: dict[str, Any]) -> bool:
+    """What the CLI accepts for a declared type (it also rewrites values as strings)."""
     kind = decl["type"]
     if kind == "boolean":
-        return isinstance(value, bool)
+        return isinstance(value, bool) or value in ("true", "false")
     if kind == "integer":
+        if isinstance(value, str):
+            return value.lstrip("-").isdigit()
         return isinstance(value, int) and not isinstance(value, bool)
     if kind == "string":
         return isinstance(value, str)

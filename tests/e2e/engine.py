@@ -20,8 +20,6 @@ TOOLS_NEEDED = ("pulumi", "pulumi-language-python", "pulumi-language-python-exec
                 "pulumi-resource-pulumi-python")  # fmt: skip
 
 
-# Optional keys have no default in Pulumi.yaml, and the CLI requires every such declared key on
-# the stack; "" (settings/load.py) leaves them unset.
 def require_tools() -> None:
     missing = [name for name in TOOLS_NEEDED if not (TOOLS / name).exists()]
     if missing:
