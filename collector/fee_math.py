@@ -26,6 +26,32 @@ map limbs {
 
 # {"a": digits, "b": digits} -> their exact product as digits (no leading zeros).
 map multiply {
+  root = if this.b.length() <= 9 { this.apply("multiply_small") } else {
+    this.apply("multiply_limbs")
+  }
+}
+
+# Fast path for b < 10^9 (prices and multipliers with up to 9 significant digits): a in 9-digit
+# chunks, least significant first; chunk * b + carry < 10^18 + 10^9 stays an exact int64, and
+# the carry is cut off as digits, never divided.
+map multiply_small {
+  let a = "00000000".slice(0, (9 - this.a.length() % 9) % 9) + this.a
+  let n = $a.length()
+  let b = this.b.number().int64()
+  let out = range(0, ($n / 9).int64()).fold({"digits": "", "carry": 0}, acc -> {
+    "chunk": $a.slice($n - 9 * (acc.value + 1), $n - 9 * acc.value).number().int64(),
+    "b": $b,
+    "tally": acc.tally
+  }.apply("multiply_chunk"))
+  root = ($out.carry.string() + $out.digits).re_replace_all("^0+([0-9])", "$1")
+}
+
+map multiply_chunk {
+  let v = "000000000" + (this.chunk * this.b + this.tally.carry).string()
+  root = {"digits": $v.slice(-9) + this.tally.digits, "carry": $v.slice(0, -9).number().int64()}
+}
+
+map multiply_limbs {
   let a = this.a.apply("limbs")
   let b = this.b.apply("limbs")
   # Column k sums a[i] * b[k - i]: below 5 * 10^12 for the sizes allowed, exact either way.
@@ -46,7 +72,10 @@ map multiply {
 
 # {"digits": digits, "scale": n} -> digits / 10^n as an int64, rounded half to even.
 map round_half_even {
-  let p = range(0, this.scale + 1).map_each(_ -> "0").join("") + this.digits
+  let p = if this.scale > 60 { throw("scale %v is out of range".format(this.scale)) } else {
+    "0000000000000000000000000000000000000000000000000000000000000".slice(0, this.scale + 1) +
+      this.digits
+  }
   let cut = $p.length() - this.scale
   let q = $p.slice(0, $cut).re_replace_all("^0+([0-9])", "$1")
   let r = $p.slice($cut) + "0"

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import random
 import subprocess
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 import collector
 from settings.model import CollectorSettings, PriceUrl, StaticPrice
@@ -258,9 +261,20 @@ def test_price_refresh_keeps_the_last_good_price_and_picks_up_new_ones(tmp_path:
     assert support.read_jsonl(tmp_path / "dlq.jsonl") == []
 
 
-def test_static_price_is_used_as_configured(tmp_path: Path) -> None:
-    settings = support.collector_settings(price=StaticPrice(eth_usd=Decimal("1999.999999")))
-    dead = _run_file(fake := FakeOpenMeter(), [env()], tmp_path, settings)
-    assert dead == []
-    assert [e["data"]["eth_usd"] for e in fake.events] == ["1999.999999"]
-    assert fake.events[0]["data"]["network_fee_usd_micros"] == support.micros(10**15, "1999.999999")
+@pytest.mark.parametrize(
+    "price",
+    # Up to 9 significant digits takes the int64 chunk path, more the base-10^6 limb path.
+    ["1999.999999", "0.000000001", "123456789.123456789", "3456"],
+)
+def test_static_price_is_used_exactly_for_any_precision(tmp_path: Path, price: str) -> None:
+    settings = support.collector_settings(price=StaticPrice(eth_usd=Decimal(price)))
+    fees = [0, 1, 499_999, 10**15 + 1, 123_456_789_012_345_678_901, 10**24]
+    events = [env(f"evt-{i}", computed_fee=str(fee)) for i, fee in enumerate(fees)]
+    dead = _run_file(fake := FakeOpenMeter(), events, tmp_path, settings)
+    catalog = support.catalog()
+    expected = {e["id"]: expected_cloudevent(e, price, catalog) for e in events}
+    # Billable amounts of 10^18 micros or more are refused (dead-lettered), never truncated.
+    too_big = {k for k, v in expected.items() if v["data"]["billable_usd_micros"] >= 10**18}
+    assert _by_id(fake.events) == {k: v for k, v in expected.items() if k not in too_big}
+    assert {json.loads(r["event"])["id"] for r in dead} == too_big
+    assert all("out of range" in r["error"] for r in dead)
