@@ -56,11 +56,7 @@ class Collector(pulumi.ComponentResource):
             user=f"{COLLECTOR_UID}:{COLLECTOR_UID}",
             ports=[],
             publish_all_ports=False,
-            network_mode=args.egress_network.name,
-            networks_advanced=[
-                docker.ContainerNetworksAdvancedArgs(name=args.egress_network.name),
-                docker.ContainerNetworksAdvancedArgs(name=args.internal_network.name),
-            ],
+            **container_defaults.on_egress_and_internal(args.egress_network, args.internal_network),
             uploads=[
                 docker.ContainerUploadArgs(
                     file=pipeline.CONFIG_PATH,
@@ -76,16 +72,13 @@ class Collector(pulumi.ComponentResource):
                     volume_name=config_volume.name, container_path=config_dir
                 )
             ],
-            read_only=True,
-            tmpfs={"/tmp": "rw,noexec,nosuid,size=32m"},  # noqa: S108 - tmpfs, not a temp file
-            capabilities=container_defaults.capabilities(),
-            security_opts=[container_defaults.NO_NEW_PRIVILEGES],
-            memory=s.memory_mib,
-            cpus=s.cpus,
-            restart="unless-stopped",
-            labels=container_defaults.labels(args.labels, "collector"),
-            log_driver="json-file",
-            log_opts=container_defaults.log_options(),
+            **container_defaults.hardened(
+                role="collector",
+                labels=args.labels,
+                memory_mib=s.memory_mib,
+                cpus=s.cpus,
+                tmp_mib=32,
+            ),
             opts=child.merge(pulumi.ResourceOptions(depends_on=[config_volume, *args.depends_on])),
         )
         self.register_outputs({"container_name": self.container.name})

@@ -88,12 +88,13 @@ class Redpanda(pulumi.ComponentResource):
                 docker.ContainerVolumeArgs(volume_name=data.name, container_path=DATA_DIR),
                 docker.ContainerVolumeArgs(volume_name=config.name, container_path=CONFIG_DIR),
             ],
-            read_only=True,
-            tmpfs={"/tmp": "rw,noexec,nosuid,size=64m"},  # noqa: S108 - tmpfs, not a temp file
-            capabilities=container_defaults.capabilities(),
-            security_opts=[container_defaults.NO_NEW_PRIVILEGES],
-            memory=s.container_memory_mib,
-            cpus=s.cpus,
+            **container_defaults.hardened(
+                role="broker",
+                labels=args.labels,
+                memory_mib=s.container_memory_mib,
+                cpus=s.cpus,
+                tmp_mib=64,
+            ),
             healthcheck=docker.ContainerHealthcheckArgs(
                 tests=HEALTH_TEST,
                 interval="10s",
@@ -105,10 +106,6 @@ class Redpanda(pulumi.ComponentResource):
             # only against a healthy broker.
             wait=True,
             wait_timeout=180,
-            restart="unless-stopped",
-            labels=container_defaults.labels(args.labels, "broker"),
-            log_driver="json-file",
-            log_opts=container_defaults.log_options(),
             opts=child.merge(pulumi.ResourceOptions(depends_on=[data, config])),
         )
         self.topics = [

@@ -136,24 +136,13 @@ class Signer(pulumi.ComponentResource):
                 )
             ],
             publish_all_ports=False,
-            network_mode=args.egress_network.name,
-            networks_advanced=[
-                docker.ContainerNetworksAdvancedArgs(name=args.egress_network.name),
-                docker.ContainerNetworksAdvancedArgs(name=args.internal_network.name),
-            ],
+            **container_defaults.on_egress_and_internal(args.egress_network, args.internal_network),
             hosts=[docker.ContainerHostArgs(host="host.docker.internal", ip="host-gateway")],
             uploads=secret_uploads(s, args.kafka),
             volumes=volumes,
-            read_only=True,
-            tmpfs={"/tmp": "rw,noexec,nosuid,size=64m"},  # noqa: S108 - tmpfs, not a temp file
-            capabilities=container_defaults.capabilities(),
-            security_opts=[container_defaults.NO_NEW_PRIVILEGES],
-            memory=s.memory_mib,
-            cpus=s.cpus,
-            restart="unless-stopped",
-            labels=container_defaults.labels(args.labels, "signer"),
-            log_driver="json-file",
-            log_opts=container_defaults.log_options(),
+            **container_defaults.hardened(
+                role="signer", labels=args.labels, memory_mib=s.memory_mib, cpus=s.cpus, tmp_mib=64
+            ),
             opts=child.merge(pulumi.ResourceOptions(depends_on=[*data_deps, *args.depends_on])),
         )
         host = f"[{s.bind_address}]" if ":" in s.bind_address else s.bind_address
