@@ -177,3 +177,17 @@ def test_server_rules_keys_pages_plans(fake: FakeOpenMeter) -> None:
         moved = {"name": "A", "usage_attribution": {"subject_keys": ["a:2"]}}
         assert c.put(f"/customers/{cid}", json=moved).status_code == 400
         assert c.get("/meters/01G65Z755AFWAKHE12NY0CQ9FH").status_code == 404
+
+
+def test_deferred_event_schema_mode_still_checks_every_event_after_the_fact() -> None:
+    """The benchmark's mode: required fields inline, the full schema check afterwards."""
+    fake = FakeOpenMeter(validate=False, defer_event_schema=True)
+    with httpx.Client(transport=fake.transport(), base_url="http://om/api/v3/openmeter") as c:
+        missing = c.post("/events", json=[_event(1, subject="")], headers=AUTH)
+        accepted = c.post("/events", json=[_event(2), _event(3, time="yesterday")], headers=AUTH)
+    assert missing.status_code == 400
+    assert "subject" in missing.json()["detail"]
+    assert accepted.status_code == 202
+    late = fake.deferred_event_violations()
+    assert len(late) == 1
+    assert late[0].startswith("events[1]: time")

@@ -18,7 +18,7 @@ import httpx
 from tests.support import contract
 from tests.support.openmeter_fake.billing import BillingState
 from tests.support.openmeter_fake.catalog import CatalogState, Record, get_live, live
-from tests.support.openmeter_fake.events import parse_events
+from tests.support.openmeter_fake.events import event_schema_violations, parse_events
 from tests.support.openmeter_fake.faults import Fault
 from tests.support.openmeter_fake.ids import new_ulid
 from tests.support.openmeter_fake.problems import ApiProblem, FakeResponse, problem
@@ -59,8 +59,12 @@ class _Call:
 class FakeOpenMeter:
     """All state in memory. See tests/support/openmeter_fake/__init__.py for the public API."""
 
-    def __init__(self, *, validate: bool = True, api_key: str | None = None) -> None:
+    def __init__(
+        self, *, validate: bool = True, api_key: str | None = None, defer_event_schema: bool = False
+    ) -> None:
         self.validate = validate
+        # Benchmarks only: events are schema-checked after the run (deferred_event_violations).
+        self.defer_event_schema = defer_event_schema
         self.api_key = api_key
         self.catalog = CatalogState()
         self.billing = BillingState(self.catalog)
@@ -214,10 +218,14 @@ class FakeOpenMeter:
         raise ApiProblem(404, f"no route for {method} {path}")
 
     def _ingest(self, content_type: str, body: bytes) -> FakeResponse:
-        events = parse_events(content_type, body)
+        events = parse_events(content_type, body, check_schema=not self.defer_event_schema)
         self.events.extend(events)
         self.event_requests.append((content_type, len(events)))
         return FakeResponse(202)
+
+    def deferred_event_violations(self) -> list[str]:
+        with self._lock:
+            return event_schema_violations(list(self.events))
 
     # --- routes -----------------------------------------------------------------------------
     def _register_routes(self) -> None:

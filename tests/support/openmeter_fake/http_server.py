@@ -55,11 +55,17 @@ def _handler_for(fake: FakeOpenMeter, latency_s: float) -> type[BaseHTTPRequestH
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    # Python's default listen backlog of 5 drops SYNs under a burst of new connections (an
+    # unbatched client at 64 in flight), which would measure the fake instead of the client.
+    request_queue_size = 256
+    daemon_threads = True
+
+
 @contextmanager
 def serve_http(fake: FakeOpenMeter, latency_s: float = 0.0) -> Iterator[str]:
     """Serve `fake` over HTTP until the block ends; yields the API base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(fake, latency_s))
-    server.daemon_threads = True
+    server = _Server(("127.0.0.1", 0), _handler_for(fake, latency_s))
     thread = threading.Thread(target=server.serve_forever, name="fake-openmeter", daemon=True)
     thread.start()
     try:
