@@ -14,6 +14,8 @@ except ConfigError as err:
     raise pulumi.RunError(str(err)) from None
 catalog = load_catalog()
 
-clearinghouse = Clearinghouse("clearinghouse", ClearinghouseArgs(settings=settings, catalog=catalog))
+clearinghouse = Clearinghouse(
+    "clearinghouse", ClearinghouseArgs(settings=settings, catalog=catalog)
+)
 for key, value in clearinghouse.outputs.items():
     pulumi.export(key, value)
