@@ -52,6 +52,11 @@ _NESTED_DEEP_OBJECT = re.compile(r"^[^\[\]]+\[[^\[\]]*\]\[")
 
 @cache
 def spec_dict() -> dict[str, Any]:
+    if not SPEC_PATH.is_file():
+        raise FileNotFoundError(
+            f"the OpenMeter contract is missing at {SPEC_PATH}: put shared/ beside the checkout "
+            "or set OPENMETER_SPEC=<path to openapi.v3.yaml>"
+        )
     with SPEC_PATH.open(encoding="utf-8") as handle:
         spec: dict[str, Any] = yaml.load(handle, Loader=yaml.CSafeLoader)
     _explode_deep_objects(spec)
