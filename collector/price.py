@@ -58,10 +58,13 @@ def static_price_text(price: StaticPrice) -> str:
 
 
 def price_processors(price: StaticPrice | PriceUrl) -> list[dict[str, Any]]:
-    """Sets metadata `eth_usd` (a decimal string) on every event."""
+    """Sets metadata `eth_usd` (a decimal string) on every event.
+
+    A static price needs no processor: the event mapping carries it (and its digits) as
+    constants and sets the same metadata itself (collector/event_mapping.py).
+    """
     if isinstance(price, StaticPrice):
-        text = literals.bloblang(static_price_text(price))
-        return [{"label": "attach_eth_usd_price", "mutation": f"meta eth_usd = {text}\n"}]
+        return []
     return [
         {
             "label": "attach_eth_usd_price",

@@ -12,8 +12,8 @@ from catalog.model import Catalog
 COMPUTED: dict[str, str] = {
     "network_fee_usd_micros": "$network_fee_usd_micros",
     "billable_usd_micros": "$billable_usd_micros",
-    "client_id": "$identity.client_id",
-    "external_user_id": "$identity.external_user_id",
+    "client_id": "$client_id",
+    "external_user_id": "$external_user_id",
     "pipeline": "$pipeline",
     "model_id": '$model_id.or("")',
 }
@@ -40,7 +40,7 @@ SIGNER_FIELDS = frozenset(
 AUDIT: dict[str, str] = {
     "computed_fee_wei": "$fee",
     "eth_usd": "$price_text",
-    "markup_multiplier": "$multiplier_text",
+    "markup_multiplier": "$rule.multiplier",
     "request_id": "$data.request_id",
 }
 

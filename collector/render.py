@@ -15,7 +15,13 @@ from collector import container, event_mapping, ingest, price
 from collector import dead_letter as dead_letter_records
 from collector import kafka as kafka_components
 from collector.targets import FileSink, TestInput
-from settings.model import CollectorSettings, KafkaSettings, OpenMeterConnection, PriceUrl
+from settings.model import (
+    CollectorSettings,
+    KafkaSettings,
+    OpenMeterConnection,
+    PriceUrl,
+    StaticPrice,
+)
 
 
 def pipeline_processors(*, collector: CollectorSettings, catalog: Catalog) -> list[dict[str, Any]]:
@@ -23,14 +29,22 @@ def pipeline_processors(*, collector: CollectorSettings, catalog: Catalog) -> li
         {"label": "keep_raw_event", "mapping": dead_letter_records.CAPTURE_RAW},
         {
             "try": [
-                {
-                    "label": "select_signed_tickets",
-                    "mapping": event_mapping.select_mapping(catalog.event_type),
-                },
+                *(
+                    []
+                    if isinstance(collector.price, StaticPrice)
+                    else [
+                        {
+                            "label": "select_signed_tickets",
+                            "mutation": event_mapping.select_mapping(catalog.event_type),
+                        }
+                    ]
+                ),
                 *price.price_processors(collector.price),
                 {
                     "label": "to_cloudevent",
-                    "mapping": event_mapping.cloudevent_mapping(catalog, collector.source),
+                    "mapping": event_mapping.cloudevent_mapping(
+                        catalog, collector.source, collector.price
+                    ),
                 },
             ]
         },
