@@ -71,24 +71,26 @@ let id = if this.id.type() == "string" && this.id.trim() != "" { this.id } else 
 let auth_id = if ($data.auth_id | "").type() == "string" { $data.auth_id | "" } else {
   throw("auth_id is not a string")
 }
-let parts = if $auth_id.trim() != "" { $auth_id.split(":") } else { null }
-let client_id = if $parts == null {
+# The colon's byte offset, -1 without one, -2 without an auth_id (`index_of` and `slice` both
+# count bytes, so multi-byte characters split correctly).
+let colon = if $auth_id.trim() != "" { $auth_id.index_of(":") } else { -2 }
+let client_id = if $colon == -2 {
   ($data.client_id | "").string()
-} else if $parts.length() < 2 {
+} else if $colon == -1 {
   throw("auth_id %q has no colon; expected client_id:external_user_id".format($auth_id))
-} else { $parts.index(0) }
-let external_user_id = if $parts == null { ($data.usage_subject | "").string() } else {
-  $parts.slice(1).join(":")
+} else { $auth_id.slice(0, $colon) }
+let external_user_id = if $colon == -2 { ($data.usage_subject | "").string() } else {
+  $auth_id.slice($colon + 1)
 }
 let subject = match {
-  $parts == null && ($client_id.trim() == "" || $external_user_id.trim() == "") => throw(
+  $colon == -2 && ($client_id.trim() == "" || $external_user_id.trim() == "") => throw(
     "event has no identity: auth_id is missing or blank and " +
     "data.client_id/data.usage_subject are not both set")
   $client_id.trim() == "" => throw(
     "auth_id %q has an empty client_id before the first colon".format($auth_id))
   $external_user_id.trim() == "" => throw(
     "auth_id %q has an empty external_user_id after the first colon".format($auth_id))
-  $parts != null => $auth_id
+  $colon >= 0 => $auth_id
   _ => $client_id + ":" + $external_user_id
 }
 
@@ -135,10 +137,10 @@ let model_id = if $data.model_id == null || $data.model_id.type() == "string" {
 
 # Time: the envelope timestamp (unix ms), else data.current_time (RFC 3339).
 # Seconds and milliseconds are cut from the digits: a float of seconds would lose the last digit.
-let x = (this.timestamp | "").string()
-let time = if $x.re_match("^[0-9]{1,15}$") {
-  ("000" + $x).slice(0, -3).number().int64().ts_format("2006-01-02T15:04:05", "UTC") + "." +
-    ("000" + $x).slice(-3) + "Z"
+let x = "000" + (this.timestamp | "").string()
+let time = if $x.re_match("^000[0-9]{1,15}$") {
+  $x.slice(0, -3).number().int64().ts_format("2006-01-02T15:04:05", "UTC") + "." +
+    $x.slice(-3) + "Z"
 } else if $data.current_time.type() == "string" {
   $data.current_time.ts_parse("2006-01-02T15:04:05Z07:00").ts_format(
     "2006-01-02T15:04:05.000Z07:00", "UTC"
