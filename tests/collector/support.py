@@ -9,7 +9,7 @@ import subprocess
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from pathlib import Path
 from typing import Any
 
@@ -108,8 +108,12 @@ def envelope(event_id: str | None = "evt-1", **data: Any) -> dict[str, Any]:
 
 def micros(wei: int, price: str, multiplier: str = "1") -> int:
     """The exact decimal reference, rounded half to even (the documented rounding mode)."""
-    exact = Decimal(wei) * Decimal(price) * Decimal(multiplier) / Decimal(10) ** 12
-    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+    # Decimal's default 28 significant digits would round a 10^24-wei product before the
+    # final rounding; 200 digits hold every product these tests form exactly.
+    with localcontext() as context:
+        context.prec = 200
+        exact = Decimal(wei) * Decimal(price) * Decimal(multiplier) / Decimal(10) ** 12
+        return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
 
 
 def wait_for(condition: Callable[[], bool], what: str, timeout_s: float = 60.0) -> None:
