@@ -90,11 +90,8 @@ class Clearinghouse(pulumi.ComponentResource):
                 RedpandaArgs(
                     settings=runtime.redpanda,
                     kafka=runtime.kafka,
-                    name_prefix=runtime.network_prefix,
                     docker_host=runtime.docker_host,
-                    network=network.internal,
-                    provider=network.provider,
-                    labels=settings.labels,
+                    placement=network.placement,
                 ),
                 pulumi.ResourceOptions(parent=self),
             )
@@ -106,11 +103,7 @@ class Clearinghouse(pulumi.ComponentResource):
             SignerArgs(
                 settings=runtime.signer,
                 kafka=runtime.kafka,
-                name_prefix=runtime.network_prefix,
-                provider=network.provider,
-                egress_network=network.egress,
-                internal_network=network.internal,
-                labels=settings.labels,
+                placement=network.placement,
                 depends_on=broker_deps,
             ),
             pulumi.ResourceOptions(parent=self),
@@ -126,11 +119,7 @@ class Clearinghouse(pulumi.ComponentResource):
                     kafka=runtime.kafka,
                     connection=settings.metering.connection,
                     catalog=catalog,
-                    name_prefix=runtime.network_prefix,
-                    provider=network.provider,
-                    egress_network=network.egress,
-                    internal_network=network.internal,
-                    labels=settings.labels,
+                    placement=network.placement,
                     # Events flow only once the broker, its topics and the catalog exist.
                     depends_on=[*broker_deps, *catalog_deps],
                 ),

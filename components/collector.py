@@ -12,6 +12,7 @@ import pulumi_docker as docker
 import collector as pipeline
 from catalog import Catalog
 from components import container_defaults
+from components.network import Placement
 from settings.model import CollectorSettings, KafkaSettings, OpenMeterConnection
 
 # A fixed unprivileged uid: the uploaded config (it embeds the API key) is readable by it alone.
@@ -24,11 +25,7 @@ class CollectorArgs:
     kafka: KafkaSettings
     connection: OpenMeterConnection
     catalog: Catalog
-    name_prefix: str
-    provider: docker.Provider
-    egress_network: docker.Network
-    internal_network: docker.Network
-    labels: dict[str, str]
+    placement: Placement
     depends_on: Sequence[pulumi.Resource]
 
 
@@ -40,23 +37,25 @@ class Collector(pulumi.ComponentResource):
     ) -> None:
         super().__init__("clearinghouse:collector:Collector", name, None, opts)
         s = args.settings
-        child = pulumi.ResourceOptions(parent=self, provider=args.provider)
+        child = pulumi.ResourceOptions(parent=self, provider=args.placement.provider)
         config_dir = posixpath.dirname(pipeline.CONFIG_PATH)
         config_volume = docker.Volume(
-            f"{name}-config", name=f"{args.name_prefix}-collector-config", opts=child
+            f"{name}-config", name=f"{args.placement.name_prefix}-collector-config", opts=child
         )
         rendered = pipeline.render_collector_config(
             collector=s, kafka=args.kafka, connection=args.connection, catalog=args.catalog
         )
         self.container = docker.Container(
             f"{name}-container",
-            name=f"{args.name_prefix}-collector",
+            name=f"{args.placement.name_prefix}-collector",
             image=s.image,
             command=pipeline.collector_command(),
             user=f"{COLLECTOR_UID}:{COLLECTOR_UID}",
             ports=[],
             publish_all_ports=False,
-            **container_defaults.on_egress_and_internal(args.egress_network, args.internal_network),
+            **container_defaults.on_egress_and_internal(
+                args.placement.egress, args.placement.internal
+            ),
             uploads=[
                 docker.ContainerUploadArgs(
                     file=pipeline.CONFIG_PATH,
@@ -74,7 +73,7 @@ class Collector(pulumi.ComponentResource):
             ],
             **container_defaults.hardened(
                 role="collector",
-                labels=args.labels,
+                labels=args.placement.labels,
                 memory_mib=s.memory_mib,
                 cpus=s.cpus,
                 tmp_mib=32,

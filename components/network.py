@@ -15,6 +15,17 @@ class NetworkArgs:
     labels: dict[str, str]
 
 
+@dataclass(frozen=True)
+class Placement:
+    """Where a container goes: the stack's Docker provider, networks, name prefix and labels."""
+
+    provider: docker.Provider
+    internal: docker.Network
+    egress: docker.Network
+    name_prefix: str
+    labels: dict[str, str]
+
+
 class Network(pulumi.ComponentResource):
     """`internal` has no route out (the broker lives there); `egress` reaches the internet
     (the signer dials the chain RPC and webhook, the collector dials OpenMeter)."""
@@ -22,6 +33,7 @@ class Network(pulumi.ComponentResource):
     provider: docker.Provider
     internal: docker.Network
     egress: docker.Network
+    placement: Placement
 
     def __init__(
         self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None
@@ -47,6 +59,13 @@ class Network(pulumi.ComponentResource):
             internal=False,
             labels=net_labels,
             opts=child,
+        )
+        self.placement = Placement(
+            provider=self.provider,
+            internal=self.internal,
+            egress=self.egress,
+            name_prefix=args.name_prefix,
+            labels=args.labels,
         )
         self.register_outputs(
             {"internal_name": self.internal.name, "egress_name": self.egress.name}

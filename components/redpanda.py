@@ -9,6 +9,7 @@ import pulumi_command as command
 import pulumi_docker as docker
 
 from components import container_defaults
+from components.network import Placement
 from components.topic_script import ensure_topic_script
 from settings.model import REDPANDA_ADMIN_PORT, REDPANDA_KAFKA_PORT, KafkaSettings, RedpandaSettings
 
@@ -44,11 +45,8 @@ def redpanda_args(settings: RedpandaSettings) -> list[str]:
 class RedpandaArgs:
     settings: RedpandaSettings
     kafka: KafkaSettings
-    name_prefix: str
     docker_host: str
-    network: docker.Network
-    provider: docker.Provider
-    labels: dict[str, str]
+    placement: Placement
 
 
 class Redpanda(pulumi.ComponentResource):
@@ -59,18 +57,18 @@ class Redpanda(pulumi.ComponentResource):
         self, name: str, args: RedpandaArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__("clearinghouse:redpanda:Redpanda", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self, provider=args.provider)
+        child = pulumi.ResourceOptions(parent=self, provider=args.placement.provider)
         s = args.settings
         # Unbilled events live here: destroying the stack must not destroy them.
         data = docker.Volume(
             f"{name}-data",
-            name=f"{args.name_prefix}-redpanda-data",
+            name=f"{args.placement.name_prefix}-redpanda-data",
             opts=child.merge(pulumi.ResourceOptions(retain_on_delete=True)),
         )
         config = docker.Volume(
-            f"{name}-config", name=f"{args.name_prefix}-redpanda-config", opts=child
+            f"{name}-config", name=f"{args.placement.name_prefix}-redpanda-config", opts=child
         )
-        container_name = f"{args.name_prefix}-redpanda"
+        container_name = f"{args.placement.name_prefix}-redpanda"
         self.container = docker.Container(
             f"{name}-container",
             name=container_name,
@@ -79,7 +77,7 @@ class Redpanda(pulumi.ComponentResource):
             hostname=s.network_alias,
             networks_advanced=[
                 docker.ContainerNetworksAdvancedArgs(
-                    name=args.network.name, aliases=[s.network_alias]
+                    name=args.placement.internal.name, aliases=[s.network_alias]
                 )
             ],
             # Kafka and admin API stay unpublished: clients are on the private network.
@@ -90,7 +88,7 @@ class Redpanda(pulumi.ComponentResource):
             ],
             **container_defaults.hardened(
                 role="broker",
-                labels=args.labels,
+                labels=args.placement.labels,
                 memory_mib=s.container_memory_mib,
                 cpus=s.cpus,
                 tmp_mib=64,

@@ -9,6 +9,7 @@ import pulumi
 import pulumi_docker as docker
 
 from components import container_defaults
+from components.network import Placement
 from settings.model import KafkaSettings, SignerSettings
 
 # Secrets live in files on a dedicated volume (uploads into a read-only root filesystem are
@@ -85,11 +86,7 @@ def secret_uploads(
 class SignerArgs:
     settings: SignerSettings
     kafka: KafkaSettings
-    name_prefix: str
-    provider: docker.Provider
-    egress_network: docker.Network
-    internal_network: docker.Network
-    labels: dict[str, str]
+    placement: Placement
     depends_on: Sequence[pulumi.Resource]
 
 
@@ -102,9 +99,9 @@ class Signer(pulumi.ComponentResource):
     ) -> None:
         super().__init__("clearinghouse:signer:Signer", name, None, opts)
         s = args.settings
-        child = pulumi.ResourceOptions(parent=self, provider=args.provider)
+        child = pulumi.ResourceOptions(parent=self, provider=args.placement.provider)
         secrets = docker.Volume(
-            f"{name}-secrets", name=f"{args.name_prefix}-signer-secrets", opts=child
+            f"{name}-secrets", name=f"{args.placement.name_prefix}-signer-secrets", opts=child
         )
         volumes = [docker.ContainerVolumeArgs(volume_name=secrets.name, container_path=SECRETS_DIR)]
         if s.data_host_path is not None:
@@ -117,7 +114,7 @@ class Signer(pulumi.ComponentResource):
             # deposit: destroying the stack must not destroy it.
             data = docker.Volume(
                 f"{name}-data",
-                name=f"{args.name_prefix}-signer-data",
+                name=f"{args.placement.name_prefix}-signer-data",
                 opts=child.merge(pulumi.ResourceOptions(retain_on_delete=True)),
             )
             volumes.append(
@@ -126,7 +123,7 @@ class Signer(pulumi.ComponentResource):
             data_deps = [secrets, data]
         self.container = docker.Container(
             f"{name}-container",
-            name=f"{args.name_prefix}-signer",
+            name=f"{args.placement.name_prefix}-signer",
             image=s.image,
             command=livepeer_args(s, args.kafka),
             # Only the signing port. The CLI port stays unpublished: it moves funds unauthenticated.
@@ -136,12 +133,18 @@ class Signer(pulumi.ComponentResource):
                 )
             ],
             publish_all_ports=False,
-            **container_defaults.on_egress_and_internal(args.egress_network, args.internal_network),
+            **container_defaults.on_egress_and_internal(
+                args.placement.egress, args.placement.internal
+            ),
             hosts=[docker.ContainerHostArgs(host="host.docker.internal", ip="host-gateway")],
             uploads=secret_uploads(s, args.kafka),
             volumes=volumes,
             **container_defaults.hardened(
-                role="signer", labels=args.labels, memory_mib=s.memory_mib, cpus=s.cpus, tmp_mib=64
+                role="signer",
+                labels=args.placement.labels,
+                memory_mib=s.memory_mib,
+                cpus=s.cpus,
+                tmp_mib=64,
             ),
             opts=child.merge(pulumi.ResourceOptions(depends_on=[*data_deps, *args.depends_on])),
         )
