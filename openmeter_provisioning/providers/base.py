@@ -38,6 +38,8 @@ class OpenMeterProvider(ResourceProvider):
     # Inputs besides the spec and the connection, kept as given (e.g. retain_on_delete).
     options: ClassVar[dict[str, Any]] = {}
     path: ClassVar[str]
+    # The HTTP method of an in-place update (PUT or PATCH), None where there is none.
+    update_method: ClassVar[str | None] = None
     resolution: ClassVar[str] = "choose another key in the catalog"
     # Nothing secret is captured, so the serialized provider need not be a secret.
     serialize_as_secret_always = False
@@ -211,7 +213,15 @@ class OpenMeterProvider(ResourceProvider):
         return client.get(self.spec_type.kind, str(props.get("key", id_)), f"{self.path}/{id_}")
 
     def update_object(self, client: OpenMeterClient, id_: str, old: Spec, new: Spec) -> JsonObject:
-        raise NotImplementedError
+        """In-place update with the spec's update body; kinds the API updates otherwise
+        (plans, subscriptions) override this."""
+        if self.update_method is None:
+            raise NotImplementedError(f"{self.spec_type.kind} has no in-place update")
+        body = getattr(new, "update_body")()  # noqa: B009
+        path = f"{self.path}/{id_}"
+        updated = client.request(new.kind, new.ident, self.update_method, path, body=body)
+        assert updated is not None  # noqa: S101 - 200 always has a body
+        return updated
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         with self.client(props) as client:

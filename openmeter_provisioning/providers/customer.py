@@ -6,8 +6,7 @@ from typing import Any, ClassVar
 
 from pulumi.dynamic import CheckFailure
 
-from openmeter_provisioning.client import JsonObject, OpenMeterClient
-from openmeter_provisioning.models import CustomerSpec, Spec
+from openmeter_provisioning.models import CustomerSpec
 from openmeter_provisioning.providers.base import OpenMeterProvider
 
 SUBSCRIBED = "subscribed"
@@ -17,6 +16,7 @@ class CustomerProvider(OpenMeterProvider):
     spec_type = CustomerSpec
     options: ClassVar[dict[str, Any]] = {SUBSCRIBED: False}
     path = "/customers"
+    update_method = "PUT"
     resolution = "rename the customer's key in meteringCustomers"
 
     def check_transition(self, olds: dict[str, Any], news: dict[str, Any]) -> list[CheckFailure]:
@@ -32,11 +32,3 @@ class CustomerProvider(OpenMeterProvider):
                 )
             ]
         return []
-
-    def update_object(self, client: OpenMeterClient, id_: str, old: Spec, new: Spec) -> JsonObject:
-        assert isinstance(new, CustomerSpec)  # noqa: S101 - the provider only handles customers
-        updated = client.request(
-            "customer", new.key, "PUT", f"{self.path}/{id_}", body=new.update_body()
-        )
-        assert updated is not None  # noqa: S101 - 200 always has a body
-        return updated
