@@ -229,6 +229,14 @@ def _general(price_digits: str, price_scale: str, billable: bool) -> str:
     )
 
 
+def _exact_args(constant: str) -> str:
+    """Arguments of the exact int64 path: the fee and the constant split into 10^9 limbs."""
+    return (
+        f'{{"fee": $fee, "b0": {constant} % 1000000000, '
+        f'"b1": (({constant} - {constant} % 1000000000) / 1000000000).int64(), "k": $k}}'
+    )
+
+
 def _amounts(price: StaticPrice | PriceUrl) -> str:
     if isinstance(price, StaticPrice):
         digits, scale = _digits_scale(static_price_text(price))
@@ -271,10 +279,7 @@ def _amounts(price: StaticPrice | PriceUrl) -> str:
             c="$price_int",
             p="(if $float_ok { $pow10.index($k) } else { 1 })",
             float_ok="$float_ok",
-            exact=(
-                '{"fee": $fee, "b0": $price_int % 1000000000, '
-                '"b1": (($price_int - $price_int % 1000000000) / 1000000000).int64(), "k": $k}'
-            ),
+            exact=_exact_args("$price_int"),
             exact_ok="$price_int >= 0",
             general=_general(price_digits, price_scale, False),
         )
@@ -289,10 +294,7 @@ def _amounts(price: StaticPrice | PriceUrl) -> str:
             c="$c",
             p="(if $float_ok { $pow10.index($k) } else { 1 })",
             float_ok="$float_ok",
-            exact=(
-                '{"fee": $fee, "b0": $c % 1000000000, '
-                '"b1": (($c - $c % 1000000000) / 1000000000).int64(), "k": $k}'
-            ),
+            exact=_exact_args("$c"),
             exact_ok="$c >= 0",
             general=_general(price_digits, price_scale, True),
         )
