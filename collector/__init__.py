@@ -1,6 +1,6 @@
 """The collector: Benthos config rendered from settings and the catalog (Kafka -> OpenMeter)."""
 
-from collector.container import CONFIG_PATH, collector_command
+from collector.container import CONFIG_PATH, collector_command, runtime_environment
 from collector.render import render_collector_config, render_test_config
 from collector.targets import FileInput, FileSink, HttpInput, StdinInput
 
@@ -13,4 +13,5 @@ __all__ = [
     "collector_command",
     "render_collector_config",
     "render_test_config",
+    "runtime_environment",
 ]

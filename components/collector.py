@@ -50,6 +50,7 @@ class Collector(pulumi.ComponentResource):
             name=f"{args.placement.name_prefix}-collector",
             image=s.image,
             command=pipeline.collector_command(),
+            envs=[f"{k}={v}" for k, v in pipeline.runtime_environment(s.memory_mib).items()],
             user=f"{COLLECTOR_UID}:{COLLECTOR_UID}",
             ports=[],
             publish_all_ports=False,

@@ -396,6 +396,15 @@ def test_collector_is_unpublished_hardened_and_keyed_by_secret_upload(full):
     assert OPENMETER_KEY in upload_contents(collector)[next(iter(upload_contents(collector)))]
 
 
+def test_collector_go_heap_is_bounded_below_its_memory_limit(full):
+    collector = full.containers()["collector"]
+    limit_mib = collector.inputs["memory"]
+    envs = dict(e.split("=", 1) for e in collector.inputs["envs"])
+    assert envs["GOGC"] == "400"
+    heap_mib = int(envs["GOMEMLIMIT"].removesuffix("MiB"))
+    assert 0 < heap_mib < limit_mib
+
+
 def test_collector_starts_after_broker_topics_and_catalog(full):
     collector = full.containers()["collector"]
     deps = {full.by_urn(urn).type for urn in collector.dependencies}

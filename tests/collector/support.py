@@ -18,6 +18,7 @@ import yaml
 from pydantic import SecretStr
 
 from catalog.model import Catalog
+from collector import runtime_environment
 from settings.model import (
     CollectorSettings,
     KafkaSasl,
@@ -143,6 +144,11 @@ def write_jsonl(path: Path, lines: list[Any]) -> Path:
     return path
 
 
+def benthos_environment() -> dict[str, str]:
+    """The environment the collector container gives Benthos (its Go runtime settings)."""
+    return {**os.environ, **runtime_environment(collector_settings().memory_mib)}
+
+
 def run_to_completion(config_text: str, workdir: Path, timeout_s: float = 90.0) -> str:
     """Run a pipeline whose input ends (file input, static price); returns its log."""
     config = workdir / "collector.yaml"
@@ -153,6 +159,7 @@ def run_to_completion(config_text: str, workdir: Path, timeout_s: float = 90.0) 
         text=True,
         timeout=timeout_s,
         check=False,
+        env=benthos_environment(),
     )
     assert result.returncode == 0, f"benthos exited {result.returncode}:\n{result.stderr}"
     return result.stdout + result.stderr
@@ -169,6 +176,7 @@ def start(config_text: str, workdir: Path) -> subprocess.Popen[str]:
             stdout=log,
             stderr=subprocess.STDOUT,
             text=True,
+            env=benthos_environment(),
         )
 
 

@@ -43,9 +43,30 @@ def test_container_interface() -> None:
     assert collector.collector_command() == ["-c", collector.CONFIG_PATH]
 
 
+def test_go_runtime_trades_heap_for_cpu_inside_the_memory_limit() -> None:
+    env = collector.runtime_environment(256)
+    assert env == {"GOGC": "400", "GOMEMLIMIT": "192MiB"}
+    assert collector.runtime_environment(1000)["GOMEMLIMIT"] == "750MiB"
+
+
+def _kafka(config: dict[str, Any]) -> dict[str, Any]:
+    franz: dict[str, Any] = config["input"]["batched"]["child"]["kafka_franz"]
+    return franz
+
+
+def test_events_are_batched_with_the_ingest_policy_before_any_processor() -> None:
+    settings = support.collector_settings(batch_size=250, batch_period="700ms")
+    config = _prod(settings=settings)
+    assert config["input"]["label"] == "signer_events"
+    policy = config["input"]["batched"]["policy"]
+    ingest = config["output"]["switch"]["cases"][1]["output"]["fallback"][0]["http_client"]
+    assert policy == {"count": 250, "period": "700ms"}
+    assert {k: ingest["batching"][k] for k in policy} == policy
+
+
 def test_kafka_input_reads_the_topic_as_a_consumer_group_from_the_oldest_event() -> None:
     config = _prod()
-    franz = config["input"]["kafka_franz"]
+    franz = _kafka(config)
     assert franz["seed_brokers"] == ["redpanda:9092"]
     assert franz["topics"] == ["livepeer-gateway-events"]
     assert franz["consumer_group"] == "clearinghouse-collector"
@@ -59,7 +80,7 @@ def test_sasl_means_plain_over_tls_on_both_kafka_components() -> None:
     config = _prod(kafka=support.kafka_settings(sasl=True))
     dead_letter = config["output_resources"][0]
     assert dead_letter["label"] == "dead_letter"
-    for component in (config["input"]["kafka_franz"], dead_letter["kafka_franz"]):
+    for component in (_kafka(config), dead_letter["kafka_franz"]):
         assert component["seed_brokers"] == ["b1.example:9093", "b2.example:9093"]
         assert component["tls"] == {"enabled": True}
         assert component["sasl"] == [
@@ -133,8 +154,9 @@ def test_test_target_swaps_only_the_kafka_input_and_dead_letter_output(
         prod_events, test_events = prod_inputs[0], test_inputs[0]
     else:
         prod_events, test_events = prod_config["input"], test_config["input"]
-    assert "kafka_franz" in prod_events
-    assert test_events["file"]["paths"] == [str(tmp_path / "in.jsonl")]
+    assert prod_events["batched"]["policy"] == test_events["batched"]["policy"]
+    assert "kafka_franz" in prod_events["batched"]["child"]
+    assert test_events["batched"]["child"]["file"]["paths"] == [str(tmp_path / "in.jsonl")]
     assert test_config["output_resources"] == [
         {"label": "dead_letter", "file": {"path": str(tmp_path / "dlq.jsonl"), "codec": "lines"}}
     ]
