@@ -23,35 +23,63 @@ _IS_PERMANENT = (
 )
 
 
-def ingest_output(
-    *, collector: CollectorSettings, connection: OpenMeterConnection
+SINGLE_CONTENT_TYPE = "application/cloudevents+json"
+
+
+def _sender(
+    *,
+    label: str,
+    content_type: str,
+    batching: dict[str, Any] | None,
+    collector: CollectorSettings,
+    connection: OpenMeterConnection,
 ) -> dict[str, Any]:
     key = literals.plain(connection.api_key.get_secret_value(), "openmeterApiKey")
     return {
+        "label": label,
+        "http_client": {
+            "url": literals.plain(connection.ingest_url, "OpenMeter URL"),
+            "verb": "POST",
+            "headers": {"Content-Type": content_type, "Authorization": f"Bearer {key}"},
+            "timeout": "30s",
+            "max_in_flight": collector.max_in_flight,
+            "retries": 3,
+            "retry_period": "500ms",
+            "max_retry_backoff": "30s",
+            "backoff_on": BACKOFF_ON,
+            "drop_on": PERMANENT_REJECTIONS,
+            **({"batching": batching} if batching is not None else {}),
+        },
+    }
+
+
+def _unless_permanent(reason: str) -> dict[str, Any]:
+    """Retries ran out on 429/5xx/network errors: nack, so the input replays the events (same
+    ids) instead of dead-lettering an outage."""
+    return {"output": {"reject": f"{reason}: ${{! @fallback_error }}"}}
+
+
+def ingest_output(
+    *, collector: CollectorSettings, connection: OpenMeterConnection
+) -> dict[str, Any]:
+    """Batches to OpenMeter; a batch refused with a 4xx is re-sent one event per request.
+
+    OpenMeter refuses a whole batch for one bad event, so the batch's events are tried alone
+    (split into one transaction each, so each send succeeds or fails by itself) and only those
+    refused alone are dead-lettered, each with its own error.
+    """
+    one_by_one = {
+        # One transaction per event: a fallback cannot tell which event of a batch failed once
+        # the events are no longer batched by the child output itself.
+        "processors": [{"split": {"size": 1}}],
         "fallback": [
-            {
-                "label": "openmeter_ingest",
-                "http_client": {
-                    "url": literals.plain(connection.ingest_url, "OpenMeter URL"),
-                    "verb": "POST",
-                    "headers": {
-                        "Content-Type": BATCH_CONTENT_TYPE,
-                        "Authorization": f"Bearer {key}",
-                    },
-                    "timeout": "30s",
-                    "max_in_flight": collector.max_in_flight,
-                    "retries": 3,
-                    "retry_period": "500ms",
-                    "max_retry_backoff": "30s",
-                    "backoff_on": BACKOFF_ON,
-                    "drop_on": PERMANENT_REJECTIONS,
-                    "batching": {
-                        "count": collector.batch_size,
-                        "period": collector.batch_period,
-                        "processors": [{"archive": {"format": "json_array"}}],
-                    },
-                },
-            },
+            _sender(
+                label="openmeter_ingest_one_by_one",
+                content_type=SINGLE_CONTENT_TYPE,
+                batching=None,
+                collector=collector,
+                connection=connection,
+            ),
             {
                 "switch": {
                     "cases": [
@@ -64,14 +92,36 @@ def ingest_output(
                                 ],
                             },
                         },
-                        {
-                            # Retries ran out on 429/5xx/network errors: nack, so the input
-                            # replays the events (same ids) instead of dead-lettering an outage.
-                            "output": {
-                                "reject": "OpenMeter ingest still failing after retries, "
-                                "the events will be retried: ${! @fallback_error }"
-                            }
-                        },
+                        _unless_permanent(
+                            "OpenMeter ingest still failing after retries, the event will be "
+                            "retried"
+                        ),
+                    ]
+                }
+            },
+        ],
+    }
+    return {
+        "fallback": [
+            _sender(
+                label="openmeter_ingest",
+                content_type=BATCH_CONTENT_TYPE,
+                batching={
+                    "count": collector.batch_size,
+                    "period": collector.batch_period,
+                    "processors": [{"archive": {"format": "json_array"}}],
+                },
+                collector=collector,
+                connection=connection,
+            ),
+            {
+                "switch": {
+                    "cases": [
+                        {"check": _IS_PERMANENT, "output": one_by_one},
+                        _unless_permanent(
+                            "OpenMeter ingest still failing after retries, the events will be "
+                            "retried"
+                        ),
                     ]
                 }
             },

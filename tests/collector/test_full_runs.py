@@ -157,7 +157,9 @@ def test_ingest_unavailable_beyond_the_retries_is_replayed_not_dead_lettered(
     assert "unexpected response code (500)" in (tmp_path / "benthos.log").read_text()
 
 
-def test_a_400_from_ingest_dead_letters_the_batch_with_the_error(tmp_path: Path) -> None:
+def test_a_batch_refused_once_is_resent_event_by_event_and_nothing_is_dead_lettered(
+    tmp_path: Path,
+) -> None:
     fake = FakeOpenMeter()
     fake.inject(Fault(path="/openmeter/events", method="POST", status=400, detail="bad batch"))
     events = [env(f"evt-{i}") for i in range(30)]
@@ -165,22 +167,48 @@ def test_a_400_from_ingest_dead_letters_the_batch_with_the_error(tmp_path: Path)
 
     dead = _run_file(fake, events, tmp_path, settings)
 
+    assert dead == []
     catalog = support.catalog()
-    raw = {e["id"]: support.json_line(e) for e in events}
-    accepted = {e["id"] for e in fake.events}
-    rejected = {r["cloudevent"]["id"] for r in dead}
-    assert accepted | rejected == set(raw)
-    assert not accepted & rejected
-    assert 1 <= len(rejected) <= 10  # exactly the first request's batch
-    for record in dead:
-        event_id = record["cloudevent"]["id"]
-        assert record["stage"] == "ingest"
-        assert "(400)" in record["error"]
-        assert "bad batch" in record["error"]
-        assert record["event"] == raw[event_id]
-        assert record["cloudevent"] == expected_cloudevent(
-            next(e for e in events if e["id"] == event_id), PRICE, catalog
+    expected = {e["id"]: expected_cloudevent(e, PRICE, catalog) for e in events}
+    assert _by_id(fake.events) == expected
+    assert len(fake.events) == len(expected)  # the refused batch was not ingested at all
+    single = [n for ct, n in fake.event_requests if ct == "application/cloudevents+json"]
+    assert single == [1] * len(single)  # one event per request
+    assert 1 <= len(single) <= 10  # exactly the refused batch's events
+
+
+def test_a_poison_event_is_dead_lettered_alone_and_its_batch_mates_are_ingested(
+    tmp_path: Path,
+) -> None:
+    fake = FakeOpenMeter()
+    # OpenMeter refuses the whole batch for one event it cannot take, and that event alone.
+    fake.inject(
+        Fault(
+            path="/openmeter/events",
+            method="POST",
+            status=400,
+            detail="subject is not allowed",
+            body_contains="evt-poison",
+            times=1000,
         )
+    )
+    events = [env(f"evt-{i}") for i in range(12)]
+    events.insert(5, env("evt-poison"))
+    settings = support.collector_settings(batch_size=10, max_in_flight=2)
+
+    dead = _run_file(fake, events, tmp_path, settings)
+
+    catalog = support.catalog()
+    expected = {e["id"]: expected_cloudevent(e, PRICE, catalog) for e in events}
+    assert _by_id(fake.events) == {k: v for k, v in expected.items() if k != "evt-poison"}
+    assert len(fake.events) == len(events) - 1  # nothing ingested twice
+    (record,) = dead
+    assert record["stage"] == "ingest"
+    assert "(400)" in record["error"]
+    assert "subject is not allowed" in record["error"]
+    assert record["event"] == support.json_line(events[5])
+    assert record["cloudevent"] == expected["evt-poison"]
+    assert record["collector_source"] == support.SOURCE
 
 
 def _feed(proc: subprocess.Popen[str], event: dict[str, Any]) -> None:

@@ -108,6 +108,29 @@ def test_ingest_is_batched_bounded_retried_and_carries_the_bearer_key() -> None:
     assert not [code for code in ingest["drop_on"] if code >= 500]
 
 
+def test_a_refused_batch_is_retried_one_event_per_request_before_any_dead_letter() -> None:
+    config = _prod(settings=support.collector_settings(max_in_flight=3))
+    batch_tier, on_failure = config["output"]["switch"]["cases"][1]["output"]["fallback"]
+    permanent, transient = on_failure["switch"]["cases"]
+    assert "reject" in transient["output"]
+    one_by_one = permanent["output"]
+    assert one_by_one["processors"] == [{"split": {"size": 1}}]
+    single, last_resort = one_by_one["fallback"]
+    batch, alone = batch_tier["http_client"], single["http_client"]
+    assert alone["headers"] == {
+        "Content-Type": "application/cloudevents+json",
+        "Authorization": f"Bearer {support.API_KEY}",
+    }
+    assert "batching" not in alone
+    for key in ("url", "max_in_flight", "retries", "backoff_on", "drop_on", "timeout"):
+        assert alone[key] == batch[key], key
+    dead_letter, still_failing = last_resort["switch"]["cases"]
+    assert dead_letter["check"] == permanent["check"]
+    assert dead_letter["output"]["resource"] == "dead_letter"
+    assert '"stage": "ingest"' in dead_letter["output"]["processors"][0]["mapping"]
+    assert "reject" in still_failing["output"]
+
+
 def test_metrics_server_binds_inside_the_container_only() -> None:
     config = _prod()
     assert config["http"]["address"] == f"0.0.0.0:{COLLECTOR_METRICS_PORT}"

@@ -134,7 +134,7 @@ class FakeOpenMeter:
         instance = f"fake:trace:{new_ulid()}"
         with self._lock:
             self.requests.append((method, path))
-            fault = next((f for f in self.faults if f.matches(method, path)), None)
+            fault = next((f for f in self.faults if f.matches(method, path, body)), None)
             if fault is not None:
                 fault.times -= 1
             request_errors: list[str] = []

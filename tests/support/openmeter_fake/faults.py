@@ -14,7 +14,8 @@ class Fault:
     "/openmeter/plans/*/publish"). `status` answers with a problem of that status (429 adds
     `Retry-After: retry_after`); `drop_connection` closes the connection without an answer
     (with `apply=True` the request is processed first, so the effect exists but the answer is
-    lost); `delay_s` delays the answer (alone: a slow but normal answer).
+    lost); `delay_s` delays the answer (alone: a slow but normal answer); `body_contains`
+    limits the fault to requests whose body contains that text (a poison event).
     """
 
     path: str
@@ -26,10 +27,12 @@ class Fault:
     apply: bool = False
     delay_s: float = 0.0
     detail: str = "injected fault"
+    body_contains: str | None = None
 
-    def matches(self, method: str, path: str) -> bool:
+    def matches(self, method: str, path: str, body: bytes = b"") -> bool:
         return (
             self.times > 0
             and (self.method == "*" or self.method.upper() == method.upper())
             and fnmatch.fnmatchcase(path, self.path)
+            and (self.body_contains is None or self.body_contains.encode() in body)
         )
