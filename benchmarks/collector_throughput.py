@@ -10,7 +10,9 @@ Prints figures, asserts nothing about speed. Run from the repository root:
 (b) ours: the rendered config (events batched at the input, batches of `collectorBatchSize`,
     `collectorMaxInFlight` in flight);
 (c) mapping-only ceiling: the same processors, output `drop`;
-(d) the fake's ceiling: pre-mapped CloudEvents, no processors, our batched output.
+(d) the fake's ceiling: pre-mapped CloudEvents, no processors, our batched output;
+(e) ours with a price URL (the price stage in front of the mapping): a background input keeps
+    that Benthos running, so the rate is timed from the first to the last delivered event.
 Every run ingests into the OpenMeter fake over HTTP on 127.0.0.1 with a fixed simulated latency
 per request, and must deliver every event (checked) for its figure to count. Every variant, the
 seed's included, runs Benthos with the collector container's Go runtime settings
@@ -35,7 +37,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import collector  # noqa: E402
+from settings.model import PriceUrl  # noqa: E402
 from tests.collector import support  # noqa: E402
+from tests.collector.price_server import PriceStub, serve_price  # noqa: E402
 from tests.collector.reference import expected_cloudevent  # noqa: E402
 from tests.support.openmeter_fake import FakeOpenMeter, serve_http  # noqa: E402
 
@@ -146,12 +150,68 @@ def measure(
 ) -> float:
     catalog = support.catalog()
     lines = [expected_cloudevent(e, PRICE, catalog) for e in events] if premapped else events
-    rates = sorted(
-        _measure_once(name, variant, lines, len(events), latency_s) for _ in range(repeat)
+    return _median(
+        name, [_measure_once(name, variant, lines, len(events), latency_s) for _ in range(repeat)]
     )
-    median = rates[len(rates) // 2]
-    print(f"{name:<34} median {median:>10,.0f} events/s of {repeat} runs", flush=True)
+
+
+def _median(name: str, rates: list[float]) -> float:
+    median = sorted(rates)[len(rates) // 2]
+    print(f"{name:<34} median {median:>10,.0f} events/s of {len(rates)} runs", flush=True)
     return median
+
+
+def _wait(condition: Any, what: str, timeout_s: float = 300.0) -> float:
+    deadline = time.perf_counter() + timeout_s
+    while not condition():
+        if time.perf_counter() > deadline:
+            raise SystemExit(f"timed out waiting for {what}")
+        time.sleep(0.002)
+    return time.perf_counter()
+
+
+def measure_price_url(name: str, events: list[dict[str, Any]], latency_s: float) -> float:
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        source = support.write_jsonl(workdir / "events.jsonl", events)
+        fake = FakeOpenMeter(validate=False, defer_event_schema=True)
+        stub = PriceStub(body={"price": PRICE})
+        with serve_http(fake, latency_s=latency_s) as base_url, serve_price(stub) as price_url:
+            text = collector.render_test_config(
+                collector=support.collector_settings(
+                    price=PriceUrl(url=price_url, refresh_seconds=60), batch_period="50ms"
+                ),
+                kafka=support.kafka_settings(),
+                connection=support.connection(base_url),
+                catalog=support.catalog(),
+                input=collector.FileInput(str(source)),
+                dead_letter=collector.FileSink(str(workdir / "dlq.jsonl")),
+            )
+            (workdir / "bench.yaml").write_text(text)
+            proc = subprocess.Popen(
+                [support.benthos_binary(), "-c", str(workdir / "bench.yaml")],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                env=support.benthos_environment(),
+            )
+            try:
+                started = _wait(lambda: fake.events, "the first event")
+                first = len(fake.events)
+                ended = _wait(lambda: len(fake.events) >= len(events), "every event")
+            finally:
+                proc.terminate()
+                proc.wait(timeout=30)
+        delivered = len({e["id"] for e in fake.events})
+        late = fake.deferred_event_violations()
+        if delivered != len(events) or fake.violations or late:
+            raise SystemExit(f"{name}: delivered {delivered} of {len(events)}, {late[:3]}")
+        rate = (len(events) - first) / max(ended - started, 1e-6)
+        print(
+            f"  {name:<32} {len(events) - first:>7} events {ended - started:>7.2f} s "
+            f"{rate:>10,.0f} events/s  ({len(fake.event_requests)} ingest requests)",
+            flush=True,
+        )
+        return rate
 
 
 def _measure_once(
@@ -220,16 +280,22 @@ def main() -> None:
         repeat=repeat,
         premapped=True,
     )
+    url_name = "(e) ours, price URL"
+    with_url = _median(
+        url_name, [measure_price_url(url_name, events, latency) for _ in range(repeat)]
+    )
     print(f"(b)/(a) = {ours / seed:.1f}x   (target >= 10x)")
     print(f"(b)/(a') = {ours / seed_16:.1f}x  (against the seed shape's best case here)")
     print(f"(b)/(c) = {ours / ceiling:.2f}    (target >= 0.5)")
     print(f"(d)/(b) = {fake / ours:.2f}    (> 1: the fake is not the bottleneck)")
+    print(f"(e)/(b) = {with_url / ours:.2f}    (the price URL stage against a static price)")
     figures = {
         "seed": seed,
         "seed_16": seed_16,
         "ours": ours,
         "mapping_only": ceiling,
         "fake": fake,
+        "price_url": with_url,
     }
     print(json.dumps({k: round(v) for k, v in figures.items()}))
 

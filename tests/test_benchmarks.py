@@ -43,9 +43,9 @@ def test_collector_throughput_benchmark_delivers_every_event_in_every_variant() 
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     figures = json.loads(lines[-1])
-    assert set(figures) == {"seed", "seed_16", "ours", "mapping_only", "fake"}
+    assert set(figures) == {"seed", "seed_16", "ours", "mapping_only", "fake", "price_url"}
     assert all(value > 0 for value in figures.values())
-    for ratio in ("(b)/(a) =", "(b)/(c) =", "(d)/(b) ="):
+    for ratio in ("(b)/(a) =", "(b)/(c) =", "(d)/(b) =", "(e)/(b) ="):
         assert any(line.startswith(ratio) for line in lines), ratio
     assert "(80 ingest requests)" in result.stdout  # seed-style: one POST per event
 
