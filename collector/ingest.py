@@ -9,9 +9,11 @@ from collector.dead_letter import DEAD_LETTER_OUTPUT, ingest_rejection_record
 from settings.model import CollectorSettings, OpenMeterConnection
 
 BATCH_CONTENT_TYPE = "application/cloudevents-batch+json"
+SINGLE_CONTENT_TYPE = "application/cloudevents+json"
 # Retried with exponential backoff (429 and 408 are the server asking us to slow down).
 BACKOFF_ON = [408, 429, 500, 502, 503, 504]
-# Permanent: the request itself is wrong, retrying cannot help -> dead letter at once.
+# Permanent: the request itself is wrong and retrying it cannot help; a refused batch is re-sent
+# one event per request, and an event refused alone is dead-lettered.
 PERMANENT_REJECTIONS = [code for code in range(400, 500) if code not in (408, 429)]
 
 # A batch that failed with a permanent 4xx (drop_on) reaches the fallback with this error text
@@ -21,9 +23,6 @@ _IS_PERMANENT = (
     '@fallback_error.or("").re_match("unexpected response code \\\\((4[0-9][0-9])\\\\)") && '
     '!@fallback_error.or("").re_match("unexpected response code \\\\((408|429)\\\\)")'
 )
-
-
-SINGLE_CONTENT_TYPE = "application/cloudevents+json"
 
 
 def _sender(
@@ -53,9 +52,11 @@ def _sender(
     }
 
 
-def _unless_permanent(reason: str) -> dict[str, Any]:
-    """Retries ran out on 429/5xx/network errors: nack, so the input replays the events (same
-    ids) instead of dead-lettering an outage."""
+def _replay_when_transient(reason: str) -> dict[str, Any]:
+    """The switch case for 429/5xx/network errors whose retries ran out: nack.
+
+    The input then replays the events (same ids) instead of dead-lettering an outage.
+    """
     return {"output": {"reject": f"{reason}: ${{! @fallback_error }}"}}
 
 
@@ -92,7 +93,7 @@ def ingest_output(
                                 ],
                             },
                         },
-                        _unless_permanent(
+                        _replay_when_transient(
                             "OpenMeter ingest still failing after retries, the event will be "
                             "retried"
                         ),
@@ -118,7 +119,7 @@ def ingest_output(
                 "switch": {
                     "cases": [
                         {"check": _IS_PERMANENT, "output": one_by_one},
-                        _unless_permanent(
+                        _replay_when_transient(
                             "OpenMeter ingest still failing after retries, the events will be "
                             "retried"
                         ),
