@@ -237,6 +237,25 @@ def _exact_args(constant: str) -> str:
     )
 
 
+def _per_event_amount(target: str, constant: str, *, billable: bool) -> str:
+    """`$<target>` from a constant known only per event (price URL mode), scale in `$k`.
+
+    `constant` is -1 when it does not fit an int64 fast path; the general maps take over then.
+    """
+    return (
+        f"let float_ok = {constant} >= 0 && {constant} < {FLOAT_CONSTANT_LIMIT} && "
+        f"$k <= {FLOAT_MAX_SCALE}\n"
+    ) + fast_amount(
+        target,
+        c=constant,
+        p="(if $float_ok { $pow10.index($k) } else { 1 })",
+        float_ok="$float_ok",
+        exact=_exact_args(constant),
+        exact_ok=f"{constant} >= 0",
+        general=_general("$price_digits", "$price_scale", billable),
+    )
+
+
 def _amounts(price: StaticPrice | PriceUrl) -> str:
     if isinstance(price, StaticPrice):
         digits, scale = _digits_scale(static_price_text(price))
@@ -268,36 +287,16 @@ def _amounts(price: StaticPrice | PriceUrl) -> str:
     else:
         # Per event from the price's int64 digits (-1: more than 18) and the rule's multiplier
         # digits `m` (m_ok: below 10^9, so a price below 10^9 times m stays below 10^18).
-        price_digits, price_scale = "$price_digits", "$price_scale"
         head = f"let pow10 = {_POW10}\n"
-        network = (
-            "let k = 12 + $price_scale\n"
-            f"let float_ok = $price_int >= 0 && $price_int < {FLOAT_CONSTANT_LIMIT} && "
-            f"$k <= {FLOAT_MAX_SCALE}\n"
-        ) + fast_amount(
-            "network_fee_usd_micros",
-            c="$price_int",
-            p="(if $float_ok { $pow10.index($k) } else { 1 })",
-            float_ok="$float_ok",
-            exact=_exact_args("$price_int"),
-            exact_ok="$price_int >= 0",
-            general=_general(price_digits, price_scale, False),
+        network = "let k = 12 + $price_scale\n" + _per_event_amount(
+            "network_fee_usd_micros", "$price_int", billable=False
         )
         billable = (
             "let k = 12 + $price_scale + $rule.ms\n"
             "let c = if $price_int >= 0 && $price_int < 1000000000 && $rule.m_ok {\n"
             "  $price_int * $rule.m\n"
             "} else { -1 }\n"
-            f"let float_ok = $c >= 0 && $c < {FLOAT_CONSTANT_LIMIT} && $k <= {FLOAT_MAX_SCALE}\n"
-        ) + fast_amount(
-            "billable_usd_micros",
-            c="$c",
-            p="(if $float_ok { $pow10.index($k) } else { 1 })",
-            float_ok="$float_ok",
-            exact=_exact_args("$c"),
-            exact_ok="$c >= 0",
-            general=_general(price_digits, price_scale, True),
-        )
+        ) + _per_event_amount("billable_usd_micros", "$c", billable=True)
     return _AMOUNTS_HEAD + head + "let fee_f = $fee.number()\n" + network + billable
 
 
