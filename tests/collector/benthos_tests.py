@@ -76,10 +76,4 @@ def run(
     (workdir / "collector_benthos_test.yaml").write_text(
         yaml.safe_dump({"tests": cases}, allow_unicode=True, sort_keys=False)
     )
-    return subprocess.run(
-        [support.benthos_binary(), "test", str(config)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return support.run_benthos("test", str(config), timeout_s=120)

@@ -117,13 +117,19 @@ def micros(wei: int, price: str, multiplier: str = "1") -> int:
         return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
 
 
-def wait_for(condition: Callable[[], bool], what: str, timeout_s: float = 60.0) -> None:
-    """Poll until `condition` holds; the timeout only guards against a hang."""
+def wait_for(
+    condition: Callable[[], bool], what: str, timeout_s: float = 60.0, poll_s: float = 0.05
+) -> float:
+    """Poll until `condition` holds and return when it did (`time.perf_counter()`).
+
+    The timeout only guards against a hang; `poll_s` bounds how late the returned time can be.
+    """
     deadline = time.monotonic() + timeout_s
     while not condition():
         if time.monotonic() > deadline:
             pytest.fail(f"timed out waiting for {what}")
-        time.sleep(0.05)
+        time.sleep(poll_s)
+    return time.perf_counter()
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -149,18 +155,23 @@ def benthos_environment() -> dict[str, str]:
     return {**os.environ, **runtime_environment(collector_settings().memory_mib)}
 
 
-def run_to_completion(config_text: str, workdir: Path, timeout_s: float = 90.0) -> str:
-    """Run a pipeline whose input ends (file input, static price); returns its log."""
-    config = workdir / "collector.yaml"
-    config.write_text(config_text)
-    result = subprocess.run(
-        [benthos_binary(), "-c", str(config)],
+def run_benthos(*args: str, timeout_s: float) -> subprocess.CompletedProcess[str]:
+    """`benthos <args>` in the collector container's environment, output captured."""
+    return subprocess.run(
+        [benthos_binary(), *args],
         capture_output=True,
         text=True,
         timeout=timeout_s,
         check=False,
         env=benthos_environment(),
     )
+
+
+def run_to_completion(config_text: str, workdir: Path, timeout_s: float = 90.0) -> str:
+    """Run a pipeline whose input ends (file input, static price); returns its log."""
+    config = workdir / "collector.yaml"
+    config.write_text(config_text)
+    result = run_benthos("-c", str(config), timeout_s=timeout_s)
     assert result.returncode == 0, f"benthos exited {result.returncode}:\n{result.stderr}"
     return result.stdout + result.stderr
 

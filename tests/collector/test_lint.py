@@ -26,13 +26,7 @@ INPUTS: dict[str, collector.FileInput | collector.StdinInput | collector.HttpInp
 def _lint(text: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     path = tmp_path / "collector.yaml"
     path.write_text(text)
-    return subprocess.run(
-        [support.benthos_binary(), "lint", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return support.run_benthos("lint", str(path), timeout_s=60)
 
 
 @pytest.mark.parametrize("price", sorted(PRICES))
