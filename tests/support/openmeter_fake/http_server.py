@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlsplit
+
+from tests.support.serving import serving
 
 if TYPE_CHECKING:
     from tests.support.openmeter_fake.fake import FakeOpenMeter
@@ -65,12 +66,7 @@ class _Server(ThreadingHTTPServer):
 @contextmanager
 def serve_http(fake: FakeOpenMeter, latency_s: float = 0.0) -> Iterator[str]:
     """Serve `fake` over HTTP until the block ends; yields the API base URL."""
-    server = _Server(("127.0.0.1", 0), _handler_for(fake, latency_s))
-    thread = threading.Thread(target=server.serve_forever, name="fake-openmeter", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{BASE_PATH}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serving(
+        _Server(("127.0.0.1", 0), _handler_for(fake, latency_s)), "fake-openmeter"
+    ) as port:
+        yield f"http://127.0.0.1:{port}{BASE_PATH}"
