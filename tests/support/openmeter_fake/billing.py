@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 
 from tests.support.openmeter_fake.catalog import CatalogState, Record, get_live, live
-from tests.support.openmeter_fake.ids import new_ulid, now_iso
+from tests.support.openmeter_fake.ids import new_record, now_iso
 from tests.support.openmeter_fake.problems import ApiProblem
 
 
@@ -34,15 +34,13 @@ class BillingState:
             raise ApiProblem(400, f"customer with key {key} already exists", "key", "exists")
         attribution = body.get("usage_attribution", {"subject_keys": []})
         self._check_subjects(attribution["subject_keys"], None)
-        stamp = now_iso()
-        record: Record = {
-            "id": new_ulid(),
-            "created_at": stamp,
-            "updated_at": stamp,
-            "labels": {},
-            **copy.deepcopy(body),
-            "usage_attribution": copy.deepcopy(attribution),
-        }
+        record = new_record(
+            {
+                "labels": {},
+                **copy.deepcopy(body),
+                "usage_attribution": copy.deepcopy(attribution),
+            }
+        )
         self.customers[record["id"]] = record
         return record
 
@@ -106,24 +104,24 @@ class BillingState:
         if self.has_active_subscription(customer["id"]):
             raise ApiProblem(409, f"customer {customer['key']} already has an active subscription")
         stamp = now_iso()
-        record: Record = {
-            "id": new_ulid(),
-            "created_at": stamp,
-            "updated_at": stamp,
-            "labels": copy.deepcopy(body.get("labels", {})),
-            "name": plan["name"],
-            "active_from": stamp,
-            "customer_id": customer["id"],
-            "plan_id": plan["id"],
-            "plan": {"id": plan["id"], "key": plan["key"], "version": plan["version"]},
-            "invoice_currency": plan["currency"] if len(plan["currency"]) == 3 else "USD",
-            "cost_basis_mode": body.get("cost_basis_mode", "dynamic"),
-            "cost_basis_pins": [],
-            "billing_cadence": plan["billing_cadence"],
-            "billing_anchor": body.get("billing_anchor", stamp),
-            "status": "active",
-            "phases": [],
-        }
+        record = new_record(
+            {
+                "labels": copy.deepcopy(body.get("labels", {})),
+                "name": plan["name"],
+                "active_from": stamp,
+                "customer_id": customer["id"],
+                "plan_id": plan["id"],
+                "plan": {"id": plan["id"], "key": plan["key"], "version": plan["version"]},
+                "invoice_currency": plan["currency"] if len(plan["currency"]) == 3 else "USD",
+                "cost_basis_mode": body.get("cost_basis_mode", "dynamic"),
+                "cost_basis_pins": [],
+                "billing_cadence": plan["billing_cadence"],
+                "billing_anchor": body.get("billing_anchor", stamp),
+                "status": "active",
+                "phases": [],
+            },
+            stamp,
+        )
         self.subscriptions[record["id"]] = record
         return record
 

@@ -10,7 +10,7 @@ import copy
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from tests.support.openmeter_fake.ids import new_ulid, now_iso
+from tests.support.openmeter_fake.ids import new_record, now_iso
 from tests.support.openmeter_fake.problems import ApiProblem
 
 Record = dict[str, Any]
@@ -53,15 +53,7 @@ class CatalogState:
         if aggregation != "count" and not body.get("value_property"):
             raise ApiProblem(400, f"{aggregation} meters need value_property", "value_property")
         self._check_dimensions(body.get("dimensions", {}))
-        stamp = now_iso()
-        record: Record = {
-            "id": new_ulid(),
-            "created_at": stamp,
-            "updated_at": stamp,
-            "labels": {},
-            "dimensions": {},
-            **copy.deepcopy(body),
-        }
+        record = new_record({"labels": {}, "dimensions": {}, **copy.deepcopy(body)})
         self.meters[record["id"]] = record
         return record
 
@@ -99,8 +91,7 @@ class CatalogState:
             meter = self.meters.get(meter_ref["id"])
             if meter is None or "deleted_at" in meter:
                 raise ApiProblem(400, f"meter {meter_ref['id']} not found", "meter.id")
-        record: Record = {"id": new_ulid(), "created_at": now_iso(), **copy.deepcopy(body)}
-        record["updated_at"] = record["created_at"]
+        record = new_record(copy.deepcopy(body))
         if "unit_cost" in record and record["unit_cost"].get("type") == "manual":
             record["unit_cost"]["amount"] = normalize_numeric(record["unit_cost"]["amount"])
         self.features[record["id"]] = record
@@ -166,19 +157,17 @@ class CatalogState:
                 400, f"plan {key} already has a draft version; only one draft is allowed", "key"
             )
         self._check_rate_cards(body["phases"])
-        stamp = now_iso()
-        record: Record = {
-            "id": new_ulid(),
-            "created_at": stamp,
-            "updated_at": stamp,
-            "labels": {},
-            "pro_rating_enabled": True,
-            "settlement_mode": "credit_then_invoice",
-            "validation_errors": [],
-            **copy.deepcopy(body),
-            "version": max((p["version"] for p in versions), default=0) + 1,
-            "status": "draft",
-        }
+        record = new_record(
+            {
+                "labels": {},
+                "pro_rating_enabled": True,
+                "settlement_mode": "credit_then_invoice",
+                "validation_errors": [],
+                **copy.deepcopy(body),
+                "version": max((p["version"] for p in versions), default=0) + 1,
+                "status": "draft",
+            }
+        )
         record["phases"] = self._fill_phases(body["phases"])
         self.plans[record["id"]] = record
         return record

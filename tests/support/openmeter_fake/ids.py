@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 from datetime import UTC, datetime
+from typing import Any
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -17,3 +18,9 @@ def new_ulid() -> str:
 
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def new_record(fields: dict[str, Any], stamp: str | None = None) -> dict[str, Any]:
+    """A new resource: a fresh id, created_at = updated_at = `stamp` (now by default), `fields`."""
+    at = stamp or now_iso()
+    return {"id": new_ulid(), "created_at": at, "updated_at": at, **fields}
