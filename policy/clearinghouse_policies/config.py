@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from .model import STACK_LABEL, Container, Unknown
+from .model import STACK_LABEL, Container, Unknown, json_int
 
 # Matches prod, production, prd as a whole word of the stack name: prod, prod-eu, eu-prod,
 # acme.production; not preprod or product-demo.
@@ -102,7 +102,7 @@ def allowed_public_ports(config: Mapping[str, object]) -> list[PortAllowance]:
         if not isinstance(entry, Mapping):
             raise ConfigError(f"allowedPublicPorts[{index}] must be an object {{container, port}}")
         container = entry.get("container")
-        port = _int(entry.get("port"))
+        port = json_int(entry.get("port"))
         if not isinstance(container, str) or not container or port is None:
             raise ConfigError(
                 f"allowedPublicPorts[{index}] needs a non-empty 'container' and an integer 'port'"
@@ -113,7 +113,7 @@ def allowed_public_ports(config: Mapping[str, object]) -> list[PortAllowance]:
 
 def int_list(config: Mapping[str, object], key: str) -> list[int]:
     raw = config.get(key, [])
-    values = [_int(v) for v in raw] if isinstance(raw, list) else [None]
+    values = [json_int(v) for v in raw] if isinstance(raw, list) else [None]
     if any(v is None for v in values):
         raise ConfigError(f"{key} must be a list of port numbers")
     return [v for v in values if v is not None]
@@ -134,16 +134,6 @@ def production_pattern(config: Mapping[str, object]) -> re.Pattern[str]:
         return re.compile(raw)
     except re.error as exc:
         raise ConfigError(f"productionStackPattern {raw!r} is not a valid regex: {exc}") from exc
-
-
-def _int(value: object) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return None
 
 
 # --- the stack a resource belongs to ---------------------------------------------------------

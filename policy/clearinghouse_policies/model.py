@@ -106,18 +106,24 @@ def as_str(value: object) -> str | Unknown | None:
     return value if isinstance(value, str) else None
 
 
-def as_int(value: object) -> int | Unknown | None:
-    if value is UNKNOWN:
-        return UNKNOWN
+def json_int(value: object) -> int | None:
+    """A JSON number that is a whole number (JSON decoders may give 8081.0); never a bool."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
+    return None
+
+
+def as_int(value: object) -> int | Unknown | None:
+    """A resource property as an int: a whole JSON number or a string of digits."""
+    if value is UNKNOWN:
+        return UNKNOWN
     if isinstance(value, str) and value.strip().isdigit():
         return int(value.strip())
-    return None
+    return json_int(value)
 
 
 def as_bool(value: object) -> bool | Unknown | None:
