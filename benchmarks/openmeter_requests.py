@@ -15,7 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from catalog import load_catalog
-from tests.openmeter.catalog_decl import declare
+from tests.openmeter.catalog_decl import declare, with_unit_price
 from tests.openmeter.engine import DirectHost, Engine
 from tests.support.openmeter_fake import FakeOpenMeter, serve_http
 
@@ -45,11 +45,7 @@ def main() -> int:
         measure(
             "adopt existing catalog (empty state)", 2 * objects + 1, lambda: fresh.up(declare(url))
         )
-        catalog = load_catalog()
-        card = catalog.plan.rate_cards[0].model_copy(update={"unit_price": "0.000002"})
-        changed = catalog.model_copy(
-            update={"plan": catalog.plan.model_copy(update={"rate_cards": (card,)})}
-        )
+        changed = with_unit_price(load_catalog(), "0.000002")
         measure("plan price change (new version)", 3, lambda: engine.up(declare(url, changed)))
     print(
         f"objects in the catalog: {objects} (3 meters, 2 features, 1 plan, 2 customers, "

@@ -20,6 +20,21 @@ BETA = Customer(client_id="beta", external_user_id="u2", name="Beta", subscribe=
 Outs = dict[str, Props]
 
 
+def with_meter(catalog: Catalog, index: int, **changes: object) -> Catalog:
+    """`catalog` with the meter at `index` changed."""
+    meters = list(catalog.meters)
+    meters[index] = meters[index].model_copy(update=changes)
+    return catalog.model_copy(update={"meters": tuple(meters)})
+
+
+def with_unit_price(catalog: Catalog, unit_price: str) -> Catalog:
+    """`catalog` whose plan has a single rate card, the first one, at `unit_price`."""
+    card = catalog.plan.rate_cards[0].model_copy(update={"unit_price": unit_price})
+    return catalog.model_copy(
+        update={"plan": catalog.plan.model_copy(update={"rate_cards": (card,)})}
+    )
+
+
 def declare(
     api_url: str,
     catalog: Catalog | None = None,

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from catalog import load_catalog
-from tests.openmeter.catalog_decl import ACME, declare
+from tests.openmeter.catalog_decl import ACME, declare, with_meter, with_unit_price
 from tests.openmeter.conftest import API_KEY
 from tests.openmeter.engine import DirectHost, Engine, GrpcHost, Host
 from tests.support.openmeter_fake import FakeOpenMeter, Fault
@@ -73,15 +73,7 @@ def test_mutable_change_updates_and_immutable_change_replaces(
 ) -> None:
     engine = Engine(host)
     engine.up(declare(fake_url))
-    catalog = load_catalog()
-    renamed = catalog.model_copy(
-        update={
-            "meters": (
-                catalog.meters[0].model_copy(update={"name": "Renamed"}),
-                *catalog.meters[1:],
-            )
-        }
-    )
+    renamed = with_meter(load_catalog(), 0, name="Renamed")
     diffs = engine.preview(declare(fake_url, renamed))
     assert diffs["meter-network_fee_usd_micros"].changes
     assert diffs["meter-network_fee_usd_micros"].replaces == []
@@ -97,9 +89,7 @@ def test_mutable_change_updates_and_immutable_change_replaces(
         == []
     )
     engine.up(declare(fake_url, renamed, retain_meters=False))
-    counted = renamed.meters[2]
-    summed = counted.model_copy(update={"aggregation": "sum", "value_property": "ticket_count"})
-    moved = renamed.model_copy(update={"meters": (*renamed.meters[:2], summed)})
+    moved = with_meter(renamed, 2, aggregation="sum", value_property="ticket_count")
     diff = engine.preview(declare(fake_url, moved, retain_meters=False))
     assert diff["meter-signed_ticket_count"].replaces == ["aggregation", "value_property"]
     assert diff["meter-signed_ticket_count"].delete_before_replace  # same key
@@ -115,15 +105,7 @@ def test_immutable_clash_with_retained_meter_names_the_field(
 ) -> None:
     engine = Engine(grpc_host)
     engine.up(declare(fake_url))
-    catalog = load_catalog()
-    moved = catalog.model_copy(
-        update={
-            "meters": (
-                catalog.meters[0].model_copy(update={"value_property": "other"}),
-                *catalog.meters[1:],
-            )
-        }
-    )
+    moved = with_meter(load_catalog(), 0, value_property="other")
     with pytest.raises(
         Exception,
         match=r"value_property is '\$\.network_fee_usd_micros'.*"
@@ -139,11 +121,7 @@ def test_plan_price_change_publishes_new_version_and_archives_old(
 ) -> None:
     engine = Engine(host)
     engine.up(declare(fake_url))
-    catalog = load_catalog()
-    card = catalog.plan.rate_cards[0].model_copy(update={"unit_price": "0.0000012"})
-    pricier = catalog.model_copy(
-        update={"plan": catalog.plan.model_copy(update={"rate_cards": (card,)})}
-    )
+    pricier = with_unit_price(load_catalog(), "0.0000012")
     assert engine.up(declare(fake_url, pricier)) == [("update", "plan")]
     by_version = {p["version"]: p for p in fake.plans.values()}
     assert by_version[1]["status"] == "archived"
