@@ -57,16 +57,19 @@ def _events(count: int) -> list[dict[str, Any]]:
     ]
 
 
-def _config(base_url: str, source: Path, workdir: Path) -> dict[str, Any]:
-    text = collector.render_test_config(
-        collector=support.collector_settings(batch_period="50ms"),
+def _config_text(base_url: str, source: Path, workdir: Path, price: PriceUrl | None = None) -> str:
+    return collector.render_test_config(
+        collector=support.collector_settings(price=price, batch_period="50ms"),
         kafka=support.kafka_settings(),
         connection=support.connection(base_url),
         catalog=support.catalog(),
         input=collector.FileInput(str(source)),
         dead_letter=collector.FileSink(str(workdir / "dlq.jsonl")),
     )
-    loaded: dict[str, Any] = yaml.safe_load(text)
+
+
+def _config(base_url: str, source: Path, workdir: Path) -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load(_config_text(base_url, source, workdir))
     return loaded
 
 
@@ -160,16 +163,8 @@ def measure_price_url(name: str, events: list[dict[str, Any]], latency_s: float)
         fake = FakeOpenMeter(validate=False, defer_event_schema=True)
         stub = PriceStub(body={"price": PRICE})
         with serve_http(fake, latency_s=latency_s) as base_url, serve_price(stub) as price_url:
-            text = collector.render_test_config(
-                collector=support.collector_settings(
-                    price=PriceUrl(url=price_url, refresh_seconds=60), batch_period="50ms"
-                ),
-                kafka=support.kafka_settings(),
-                connection=support.connection(base_url),
-                catalog=support.catalog(),
-                input=collector.FileInput(str(source)),
-                dead_letter=collector.FileSink(str(workdir / "dlq.jsonl")),
-            )
+            price = PriceUrl(url=price_url, refresh_seconds=60)
+            text = _config_text(base_url, source, workdir, price)
             with support.stopping(support.start(text, workdir)):
                 # Polled every 2 ms: the run takes seconds, so the timing error stays below 0.1%.
                 started = support.wait_for(
@@ -179,17 +174,9 @@ def measure_price_url(name: str, events: list[dict[str, Any]], latency_s: float)
                 ended = support.wait_for(
                     lambda: len(fake.events) >= len(events), "every event", 300, poll_s=0.002
                 )
-        delivered = len({e["id"] for e in fake.events})
-        late = fake.deferred_event_violations()
-        if delivered != len(events) or fake.violations or late:
-            raise SystemExit(f"{name}: delivered {delivered} of {len(events)}, {late[:3]}")
-        rate = (len(events) - first) / max(ended - started, 1e-6)
-        print(
-            f"  {name:<32} {len(events) - first:>7} events {ended - started:>7.2f} s "
-            f"{rate:>10,.0f} events/s  ({len(fake.event_requests)} ingest requests)",
-            flush=True,
+        return _checked_rate(
+            name, fake, sent=len(events), timed=len(events) - first, seconds=ended - started
         )
-        return rate
 
 
 def _measure_once(
@@ -206,20 +193,35 @@ def _measure_once(
         with serve_http(fake, latency_s=latency_s) as base_url:
             startup = _run(variant(_config(base_url, empty, workdir)), workdir)
             elapsed = _run(variant(_config(base_url, source, workdir)), workdir)
-        delivered = len({e["id"] for e in fake.events})
-        if variant is not mapping_only and delivered != expected:
-            raise SystemExit(f"{name}: delivered {delivered} of {expected} events")
-        late = fake.deferred_event_violations()
-        if fake.violations or late:
-            raise SystemExit(f"{name}: contract violations {(fake.violations + late)[:3]}")
-        rate = expected / max(elapsed - startup, 1e-6)
-        requests = len(fake.event_requests)
-        print(
-            f"  {name:<32} {expected:>7} events {elapsed - startup:>7.2f} s "
-            f"{rate:>10,.0f} events/s  ({requests} ingest requests)",
-            flush=True,
+        return _checked_rate(
+            name,
+            fake,
+            sent=None if variant is mapping_only else expected,
+            timed=expected,
+            seconds=elapsed - startup,
         )
-        return rate
+
+
+def _checked_rate(
+    name: str, fake: FakeOpenMeter, *, sent: int | None, timed: int, seconds: float
+) -> float:
+    """`timed` events over `seconds`, printed; exits unless the fake got all `sent` events.
+
+    `sent` None: the variant sends nothing (mapping only). Any contract violation also exits.
+    """
+    delivered = len({e["id"] for e in fake.events})
+    if sent is not None and delivered != sent:
+        raise SystemExit(f"{name}: delivered {delivered} of {sent} events")
+    late = fake.deferred_event_violations()
+    if fake.violations or late:
+        raise SystemExit(f"{name}: contract violations {(fake.violations + late)[:3]}")
+    rate = timed / max(seconds, 1e-6)
+    print(
+        f"  {name:<32} {timed:>7} events {seconds:>7.2f} s "
+        f"{rate:>10,.0f} events/s  ({len(fake.event_requests)} ingest requests)",
+        flush=True,
+    )
+    return rate
 
 
 def main() -> None:
