@@ -52,12 +52,32 @@ def _sender(
     }
 
 
-def _replay_when_transient(reason: str) -> dict[str, Any]:
-    """The switch case for 429/5xx/network errors whose retries ran out: nack.
+def _send_then(
+    sender: dict[str, Any], *, when_refused: dict[str, Any], still_failing: str
+) -> dict[str, Any]:
+    """Send; what the sender refused for good goes to `when_refused`, anything else is nacked.
 
-    The input then replays the events (same ids) instead of dead-lettering an outage.
+    A nack (429/5xx/network errors whose retries ran out) makes the input replay the events
+    under the same ids, instead of dead-lettering an outage.
     """
-    return {"output": {"reject": f"{reason}: ${{! @fallback_error }}"}}
+    return {
+        "fallback": [
+            sender,
+            {
+                "switch": {
+                    "cases": [
+                        {"check": _IS_PERMANENT, "output": when_refused},
+                        {
+                            "output": {
+                                "reject": "OpenMeter ingest still failing after retries, "
+                                f"{still_failing}: ${{! @fallback_error }}"
+                            }
+                        },
+                    ]
+                }
+            },
+        ]
+    }
 
 
 def ingest_output(
@@ -69,11 +89,15 @@ def ingest_output(
     (split into one transaction each, so each send succeeds or fails by itself) and only those
     refused alone are dead-lettered, each with its own error.
     """
+    dead_letter = {
+        "resource": DEAD_LETTER_OUTPUT,
+        "processors": [{"mapping": ingest_rejection_record(collector.source)}],
+    }
     one_by_one = {
         # One transaction per event: a fallback cannot tell which event of a batch failed once
         # the events are no longer batched by the child output itself.
         "processors": [{"split": {"size": 1}}],
-        "fallback": [
+        **_send_then(
             _sender(
                 label="openmeter_ingest_one_by_one",
                 content_type=SINGLE_CONTENT_TYPE,
@@ -81,50 +105,22 @@ def ingest_output(
                 collector=collector,
                 connection=connection,
             ),
-            {
-                "switch": {
-                    "cases": [
-                        {
-                            "check": _IS_PERMANENT,
-                            "output": {
-                                "resource": DEAD_LETTER_OUTPUT,
-                                "processors": [
-                                    {"mapping": ingest_rejection_record(collector.source)}
-                                ],
-                            },
-                        },
-                        _replay_when_transient(
-                            "OpenMeter ingest still failing after retries, the event will be "
-                            "retried"
-                        ),
-                    ]
-                }
-            },
-        ],
+            when_refused=dead_letter,
+            still_failing="the event will be retried",
+        ),
     }
-    return {
-        "fallback": [
-            _sender(
-                label="openmeter_ingest",
-                content_type=BATCH_CONTENT_TYPE,
-                batching={
-                    "count": collector.batch_size,
-                    "period": collector.batch_period,
-                    "processors": [{"archive": {"format": "json_array"}}],
-                },
-                collector=collector,
-                connection=connection,
-            ),
-            {
-                "switch": {
-                    "cases": [
-                        {"check": _IS_PERMANENT, "output": one_by_one},
-                        _replay_when_transient(
-                            "OpenMeter ingest still failing after retries, the events will be "
-                            "retried"
-                        ),
-                    ]
-                }
+    return _send_then(
+        _sender(
+            label="openmeter_ingest",
+            content_type=BATCH_CONTENT_TYPE,
+            batching={
+                "count": collector.batch_size,
+                "period": collector.batch_period,
+                "processors": [{"archive": {"format": "json_array"}}],
             },
-        ]
-    }
+            collector=collector,
+            connection=connection,
+        ),
+        when_refused=one_by_one,
+        still_failing="the events will be retried",
+    )
