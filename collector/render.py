@@ -76,7 +76,7 @@ def output(*, collector: CollectorSettings, connection: OpenMeterConnection) -> 
 def batched_events(events_input: dict[str, Any], *, collector: CollectorSettings) -> dict[str, Any]:
     """The event input, batched with the ingest's own policy before any processor runs.
 
-    Processors and outputs then handle a hundred events per transaction instead of one, which
+    Processors and outputs then handle a batch of events per transaction instead of one, which
     is most of the per-event cost once the mapping itself is cheap. The ingest output batches
     with the same policy, so a full batch passes through it at once; a batch cut short by the
     period waits there at most one more period. A nacked request nacks the input batches its
